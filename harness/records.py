@@ -1,0 +1,190 @@
+"""Typed records that cross module boundaries (task -> generator -> sandbox -> store).
+
+All records are plain dataclasses; ``to_dict`` turns them into JSON-ready dicts for
+the run store, and the few that are read back (samples on resume) have ``from_dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Every job and every test ends with exactly one of these.
+Status = Literal[
+    "pass",
+    "fail",
+    "error",
+    "timeout",
+    "oom",
+    "killed",
+    "exited_early",
+    "syntax_error",
+    "no_code",
+    "harness_error",
+    "not_run",  # a test after the one that ended the process
+]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A JSON-ready dict of a dataclass record."""
+    return dataclasses.asdict(record)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """One generation request: chat messages for one (problem, sample, turn)."""
+
+    problem_id: str
+    sample_index: int
+    turn: int
+    messages: list[Message]
+    prefill: str = ""  # text the assistant's answer starts with (part of the answer)
+    reference: str | None = None  # the canonical answer, in the task's answer format
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A generator's answer to one request; ``text`` excludes the prefill."""
+
+    text: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    seconds: float = 0.0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeTest:
+    """A test the host judges: the sandbox evaluates ``probe`` in the candidate's
+    namespace and returns its serialized value; the host applies ``check``."""
+
+    source: str  # the test as written in the dataset
+    probe: str  # expression evaluated in the sandbox
+    check: Literal["eq", "ne", "truthy", "falsy"]
+    expected: str | None = None  # a Python literal (for eq/ne)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of a sandbox container and of the jobs run in it."""
+
+    memory_mb: int = 512
+    pids: int = 128
+    cpus: float = 1.0
+    tmpfs_mb: int = 128
+    load_timeout_s: float = 10.0
+    test_timeout_s: float = 5.0
+    job_timeout_s: float = 60.0
+    output_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work for the sandbox: a Python candidate with probe tests, or a command."""
+
+    kind: Literal["python", "command"]
+    code: str = ""
+    setup: str = ""
+    tests: list[ProbeTest] = field(default_factory=list)
+    argv: list[str] = field(default_factory=list)
+    stdin: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Output:
+    text: str = ""
+    bytes: int = 0
+    truncated: bool = False
+
+
+@dataclass
+class TestResult:
+    status: Status
+    detail: str = ""  # exception type and message, or why the value did not match
+    actual: str | None = None  # repr of the candidate's value, capped
+
+
+@dataclass
+class ExecResult:
+    """What the sandbox reports for one job."""
+
+    status: Status
+    detail: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+    stdout: Output = field(default_factory=Output)
+    stderr: Output = field(default_factory=Output)
+    exit_code: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+
+@dataclass
+class TurnRecord:
+    """One turn of a sample: what was asked, what came back, how it ran."""
+
+    messages: list[Message]
+    prefill: str
+    generation: Generation
+    candidate: str | None
+    result: ExecResult
+
+
+@dataclass
+class SampleRecord:
+    """One line of samples.jsonl: the full story of one (problem, sample)."""
+
+    problem_id: str
+    sample_index: int
+    status: Status
+    passed: bool
+    turns: list[TurnRecord]
+    seconds: float
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.problem_id, self.sample_index)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SampleRecord:
+        turns = []
+        for t in data["turns"]:
+            r = t["result"]
+            result = ExecResult(
+                status=r["status"],
+                detail=r["detail"],
+                tests=[TestResult(**x) for x in r["tests"]],
+                stdout=Output(**r["stdout"]),
+                stderr=Output(**r["stderr"]),
+                exit_code=r["exit_code"],
+                seconds=r["seconds"],
+            )
+            turns.append(
+                TurnRecord(
+                    messages=[Message(**m) for m in t["messages"]],
+                    prefill=t["prefill"],
+                    generation=Generation(**t["generation"]),
+                    candidate=t["candidate"],
+                    result=result,
+                )
+            )
+        return cls(
+            problem_id=data["problem_id"],
+            sample_index=data["sample_index"],
+            status=data["status"],
+            passed=data["passed"],
+            turns=turns,
+            seconds=data["seconds"],
+        )

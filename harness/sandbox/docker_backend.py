@@ -1,0 +1,291 @@
+"""A pool of warm, locked-down containers, each running the trusted supervisor.
+
+One request at a time per container, over the container's attached stdin/stdout.
+Containers are created with ``stdin_once`` and ``auto_remove``: if this process dies
+for any reason, Docker closes the container's stdin, the supervisor exits and the
+container removes itself. Labels name the owner so leftovers can be reaped at start,
+at exit, on Ctrl-C and by ``harness sandbox clean``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import secrets
+import socket
+import struct
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from harness.errors import UserError
+from harness.records import ExecResult, Job, Limits
+from harness.sandbox.verdict import classify
+
+LABEL = "harness.sandbox"
+SANDBOX_UID = 10001
+MAX_PENDING = 64 << 20  # bytes of unterminated garbage we tolerate on the channel
+HOST_GRACE_S = 10.0  # the supervisor enforces deadlines; we only back it up
+# Statuses after which a container is not trusted for another job.
+REPLACE_AFTER = {"timeout", "oom", "killed", "harness_error"}
+
+
+class SandboxLost(Exception):
+    """The container stopped answering or died."""
+
+
+def connect():
+    """A Docker client, or a UserError that says how to start the engine."""
+    import docker
+
+    try:
+        client = docker.from_env(version="auto", timeout=120)
+        client.ping()
+        return client
+    except docker.errors.DockerException:
+        raise UserError(
+            "Cannot reach a Docker engine; start one (e.g. `sudo dockerd &` or `sudo systemctl start docker`) "
+            "or run the README's setup command."
+        ) from None
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap(client, run_id: str | None = None, everything: bool = False) -> int:
+    """Remove harness containers: of one run, or whose owning process is gone (or all)."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        labels = container.labels
+        host, _, pid = labels.get("harness.owner", "").rpartition(":")
+        orphan = host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
+        if everything or orphan or (run_id is not None and labels.get("harness.run") == run_id):
+            try:
+                container.remove(force=True)
+                removed += 1
+            except Exception:  # already gone (auto_remove) or being removed
+                pass
+    return removed
+
+
+class Worker:
+    """One container and the channel to its supervisor."""
+
+    def __init__(self, client, image: str, limits: Limits, run_id: str):
+        self.client = client
+        mem = f"{limits.memory_mb}m"
+        tmpfs_opts = f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m"
+        api = client.api
+        host_config = api.create_host_config(
+            auto_remove=True,
+            network_mode="none",
+            mem_limit=mem,
+            memswap_limit=mem,
+            pids_limit=limits.pids,
+            nano_cpus=int(limits.cpus * 1e9),
+            read_only=True,
+            tmpfs={
+                "/work": f"{tmpfs_opts},uid={SANDBOX_UID},gid={SANDBOX_UID},mode=700",
+                "/tmp": f"{tmpfs_opts},mode=1777",
+            },
+            shm_size="16m",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            init=True,
+        )
+        created = api.create_container(
+            image,
+            command=["python3", "-s", "/opt/harness/supervisor.py"],
+            user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+            # With stdin open and detach unset the SDK also sets StdinOnce: when our
+            # attach closes (this process died), the supervisor's stdin closes too.
+            stdin_open=True,
+            environment={"PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "HOME": "/work"},
+            labels={LABEL: "1", "harness.run": run_id, "harness.owner": _owner()},
+            host_config=host_config,
+        )
+        self.container = client.containers.get(created["Id"])
+        try:
+            sock = client.api.attach_socket(
+                self.container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            )
+            self.sock: socket.socket = getattr(sock, "_sock", sock)
+            self.container.start()
+        except Exception:
+            self.close()
+            raise
+        self.pending = bytearray()
+        self.frames = bytearray()
+        self.healthy = True
+        self.info = self.request({"op": "hello"}, timeout=60)["hello"]
+
+    def request(self, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request; return the reply that carries its nonce."""
+        nonce = secrets.token_hex(16)
+        try:
+            self.sock.sendall(nonce.encode() + b" " + json.dumps(body).encode() + b"\n")
+        except OSError as exc:
+            raise SandboxLost(f"cannot write to the sandbox: {exc}") from None
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\n" in self.pending:
+                line, _, rest = bytes(self.pending).partition(b"\n")
+                self.pending = bytearray(rest)
+                reply = _parse(line)
+                if reply is not None and reply.get("nonce") == nonce:
+                    return reply
+            self._receive(deadline)
+
+    def _receive(self, deadline: float) -> None:
+        """Read stdout data from the multiplexed attach stream into ``pending``."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SandboxLost("the sandbox did not answer in time")
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(1 << 16)
+        except (TimeoutError, socket.timeout):
+            raise SandboxLost("the sandbox did not answer in time") from None
+        except OSError as exc:
+            raise SandboxLost(f"lost the sandbox: {exc}") from None
+        if not data:
+            raise SandboxLost("the sandbox supervisor is gone")
+        self.frames += data
+        while len(self.frames) >= 8:
+            stream, size = self.frames[0], struct.unpack(">I", self.frames[4:8])[0]
+            if len(self.frames) < 8 + size:
+                break
+            if stream == 1:
+                self.pending += self.frames[8 : 8 + size]
+            del self.frames[: 8 + size]
+        if len(self.pending) > MAX_PENDING and b"\n" not in self.pending:
+            self.pending.clear()
+
+    def run(self, job: Job, limits: Limits) -> ExecResult:
+        payload = {"op": "run", "job": _job_payload(job, limits)}
+        raw = self.request(payload, timeout=limits.job_timeout_s + HOST_GRACE_S)["result"]
+        result = classify(job, raw)
+        self.healthy = result.status not in REPLACE_AFTER and raw.get("clean", False)
+        return result
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except Exception:
+            pass
+        try:
+            self.container.remove(force=True)
+        except Exception:  # auto_remove may have beaten us to it
+            pass
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    try:
+        reply = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+def _job_payload(job: Job, limits: Limits) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": job.kind,
+        "files": job.files,
+        "limits": {
+            "load_timeout_s": limits.load_timeout_s,
+            "test_timeout_s": limits.test_timeout_s,
+            "job_timeout_s": limits.job_timeout_s,
+            "output_bytes": limits.output_bytes,
+        },
+    }
+    if job.kind == "python":
+        body.update(code=job.code, setup=job.setup, probes=[t.probe for t in job.tests])
+    else:
+        body.update(argv=job.argv, stdin=job.stdin)
+    return body
+
+
+class SandboxPool:
+    """A fixed number of warm workers; ``run`` is safe to call from many threads."""
+
+    def __init__(self, client, image: str, workers: int, limits: Limits, run_id: str):
+        self.client, self.image, self.limits, self.run_id = client, image, limits, run_id
+        self.size = workers
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.all: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def __enter__(self) -> SandboxPool:
+        reap(self.client)
+        with ThreadPoolExecutor(self.size) as ex:
+            for worker in ex.map(lambda _: self._spawn(), range(self.size)):
+                self.idle.put(worker)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.client, self.image, self.limits, self.run_id)
+        with self.lock:
+            self.all.add(worker)
+        return worker
+
+    def _retire(self, worker: Worker) -> None:
+        with self.lock:
+            self.all.discard(worker)
+        worker.close()
+
+    def run(self, job: Job) -> ExecResult:
+        """Run one job on an idle container, replacing the container if it misbehaved."""
+        worker = self.idle.get()
+        try:
+            result = worker.run(job, self.limits)
+        except SandboxLost as exc:
+            worker.healthy = False
+            result = _lost_result(str(exc))
+        finally:
+            if not worker.healthy and not self.closed:
+                self._retire(worker)
+                worker = self._spawn()
+            self.idle.put(worker)
+        return result
+
+    def info(self) -> dict[str, Any]:
+        worker = self.idle.get()
+        try:
+            return dict(worker.info)
+        finally:
+            self.idle.put(worker)
+
+    def close(self) -> None:
+        self.closed = True
+        with self.lock:
+            workers = list(self.all)
+            self.all.clear()
+        for worker in workers:
+            worker.close()
+        reap(self.client, run_id=self.run_id)
+
+
+def _lost_result(why: str) -> ExecResult:
+    # The supervisor vanished mid-job: only the candidate can kill it (same uid, and
+    # the host never does), so this is the candidate's doing, not a harness fault.
+    if "did not answer" in why:
+        return ExecResult("timeout", f"{why}; container replaced")
+    return ExecResult("killed", f"{why}; container replaced")
+

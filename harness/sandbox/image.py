@@ -1,0 +1,132 @@
+"""Sandbox images: a base image (pulled, or bootstrapped offline) plus our Dockerfile.
+
+The image tag carries a hash of the Dockerfile, the supervisor and the base name, so
+a changed supervisor gets a new image and an unchanged one is never rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.errors import UserError
+
+IMAGES_DIR = Path(__file__).parent / "images"
+DEFAULT_BASE = "debian:bookworm-slim"
+BOOTSTRAP_TAG = "harness-base/debian"
+SUITE = "bookworm"
+Log = Callable[[str], None]
+
+
+def image_tag(base: str = DEFAULT_BASE, language: str = "python") -> str:
+    """The tag of the sandbox image for this harness version, language and base."""
+    digest = hashlib.sha256(base.encode())
+    for path in sorted((IMAGES_DIR / language).iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"harness-sandbox-{language}:{digest.hexdigest()[:12]}"
+
+
+def _exists(client, name: str) -> bool:
+    import docker.errors
+
+    try:
+        client.images.get(name)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def debian_mirror() -> str:
+    """The Debian mirror to bootstrap from: $HARNESS_DEBIAN_MIRROR, else the host's apt config."""
+    if os.environ.get("HARNESS_DEBIAN_MIRROR"):
+        return os.environ["HARNESS_DEBIAN_MIRROR"]
+    sources = [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]
+    for path in sources:
+        try:
+            text = path.read_text()
+        except OSError:
+            continue
+        for match in re.finditer(r"^(?:deb\s+(?:\[[^\]]*\]\s+)?|URIs:\s*)(\S+)", text, re.M):
+            uri = match.group(1)
+            if "debian" in uri and "security" not in uri:
+                return uri
+    raise UserError(
+        "No Debian mirror found to bootstrap the sandbox base image; set HARNESS_DEBIAN_MIRROR to a mirror URL."
+    )
+
+
+def bootstrap_base(client, log: Log) -> str:
+    """Build a minimal Debian root with debootstrap and import it as a base image."""
+    tag = f"{BOOTSTRAP_TAG}:{SUITE}"
+    if shutil.which("debootstrap") is None:
+        raise UserError(
+            "No base image could be pulled and debootstrap is missing; install it (apt-get install debootstrap) "
+            f"or load {DEFAULT_BASE} with `docker load`."
+        )
+    if os.geteuid() != 0:
+        raise UserError("Bootstrapping the sandbox base image needs root; run `harness sandbox build` as root.")
+    mirror = debian_mirror()
+    log(f"bootstrapping {tag} from {mirror} (debootstrap, about a minute)")
+    with tempfile.TemporaryDirectory(prefix="harness-rootfs-") as tmp:
+        root = Path(tmp) / "rootfs"
+        cmd = ["debootstrap", "--variant=minbase", "--include=python3", SUITE, str(root), mirror]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
+            raise UserError(f"debootstrap failed: {' | '.join(tail)}")
+        tarball = Path(tmp) / "rootfs.tar"
+        subprocess.run(["tar", "-C", str(root), "-cf", str(tarball), "."], check=True)
+        with open(tarball, "rb") as f:
+            client.api.import_image_from_stream(f, repository=BOOTSTRAP_TAG, tag=SUITE)
+    return tag
+
+
+def ensure_base(client, base: str, log: Log) -> str:
+    """A base image that exists locally: the named one, pulled if needed, else bootstrapped."""
+    import docker.errors
+
+    if _exists(client, base):
+        return base
+    try:
+        log(f"pulling {base}")
+        client.images.pull(base)
+        return base
+    except docker.errors.APIError:
+        log(f"no registry answered for {base}; using a bootstrapped Debian {SUITE} base")
+    tag = f"{BOOTSTRAP_TAG}:{SUITE}"
+    return tag if _exists(client, tag) else bootstrap_base(client, log)
+
+
+def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: str = "python") -> str:
+    """Build the sandbox image unless it exists; return its tag."""
+    import docker.errors
+
+    tag = image_tag(base, language)
+    if _exists(client, tag):
+        return tag
+    source = ensure_base(client, base, log)
+    log(f"building {tag} on {source}")
+    try:
+        client.images.build(
+            path=str(IMAGES_DIR / language),
+            tag=tag,
+            buildargs={"BASE": source},
+            labels={"harness.base": base, "harness.base.source": source},
+            rm=True,
+            forcerm=True,
+        )
+    except docker.errors.BuildError as exc:
+        lines = [str(x.get("stream", "")).strip() for x in exc.build_log if isinstance(x, dict)]
+        raise UserError(f"building the sandbox image failed: {exc.msg} ({' | '.join(filter(None, lines))[-300:]})") from None
+    return tag
+
+
+def image_id(client, tag: str) -> str:
+    """The content digest (image ID) of a local image, recorded in every run."""
+    return client.images.get(tag).id

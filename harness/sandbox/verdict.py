@@ -1,0 +1,116 @@
+"""Turn the supervisor's raw report of a job into typed statuses.
+
+The report lists events the child wrote (start of a stage, a probe's value, an
+exception) plus how the process ended, as seen from outside it (deadline passed,
+OOM counter moved, killed by a signal, exited). Events are claims made by a process
+that ran candidate code, so nothing here trusts them to mean "pass": a test passes
+only when the host-side comparison of its value says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.records import ExecResult, Job, Output, Status, TestResult
+from harness.sandbox.values import judge
+
+
+def _error_text(error: Any) -> str:
+    if not isinstance(error, dict):
+        return "unknown error"
+    message = str(error.get("message", ""))[:300]
+    return f"{error.get('type', 'Exception')}: {message}" if message else str(error.get("type"))
+
+
+def _ending(raw: dict[str, Any], finished: bool) -> tuple[Status | None, str]:
+    """How the process ended, if it did not end by finishing its work."""
+    if raw["timed_out"]:
+        return "timeout", "deadline passed; killed from outside"
+    if raw["oom"]:
+        return "oom", "killed by the kernel at the memory limit"
+    if raw["signal"] is not None:
+        return "killed", f"killed by signal {raw['signal']}"
+    if not finished:
+        return "exited_early", f"process exited with code {raw['exit_code']} before finishing"
+    return None, ""
+
+
+def classify_python(job: Job, raw: dict[str, Any]) -> ExecResult:
+    """Statuses for a job of kind "python" (probe tests)."""
+    n = len(job.tests)
+    results: dict[int, TestResult] = {}
+    failure: tuple[Status, str] | None = None  # failure before the tests started
+    running: tuple[str, int | None] | None = None
+    finished = False
+    for event in raw["events"]:
+        kind, index = event.get("event"), event.get("index")
+        if isinstance(index, int) and not 0 <= index < n:
+            continue  # a forged or corrupted event; ignore it
+        if kind == "syntax_error":
+            failure = ("syntax_error", _error_text(event.get("error")))
+        elif kind == "start":
+            running = (event.get("stage"), index)
+        elif kind == "exited" and index is None:
+            failure = ("exited_early", f"SystemExit during {event.get('stage')}")
+        elif kind == "raised" and index is None:
+            failure = ("error", f"{_error_text(event.get('error'))} (during {event.get('stage')})")
+        elif isinstance(index, int) and index not in results:
+            if kind == "value":
+                results[index] = judge(job.tests[index], event.get("value"))
+            elif kind == "raised":
+                results[index] = TestResult("error", _error_text(event.get("error")))
+            elif kind == "unserializable":
+                results[index] = TestResult("fail", _error_text(event.get("error")))
+            elif kind == "exited":
+                results[index] = TestResult("exited_early", "SystemExit during the test")
+            running = None
+        elif kind == "done":
+            finished = True
+    ending, ending_detail = _ending(raw, finished)
+    if failure is None and ending is not None and running is not None and running[1] is None:
+        failure = (ending, f"{ending_detail} (during {running[0]})")
+    tests = []
+    for i in range(n):
+        if i in results:
+            tests.append(results[i])
+        elif failure is None and ending is not None and running == ("test", i):
+            tests.append(TestResult(ending, ending_detail))
+        else:
+            tests.append(TestResult("not_run"))
+    if failure is not None:
+        status, detail = failure
+    else:
+        bad = next((t for t in tests if t.status != "pass"), None)
+        status, detail = ("pass", "") if bad is None else (bad.status, bad.detail)
+        if bad is not None and bad.status == "not_run":
+            status, detail = ending or "exited_early", ending_detail or "tests did not run"
+    if raw.get("tampered"):
+        detail = (detail + "; " if detail else "") + "unparseable data on the result channel"
+    return _result(raw, status, detail, tests)
+
+
+def classify_command(raw: dict[str, Any]) -> ExecResult:
+    """Statuses for a job of kind "command": exit 0 is pass, anything else is not."""
+    ending, detail = _ending(raw, finished=True)
+    if ending is None:
+        code = raw["exit_code"]
+        ending, detail = ("pass", "") if code == 0 else ("fail", f"exit code {code}")
+    return _result(raw, ending, detail, [])
+
+
+def _result(raw: dict[str, Any], status: Status, detail: str, tests: list[TestResult]) -> ExecResult:
+    return ExecResult(
+        status=status,
+        detail=detail,
+        tests=tests,
+        stdout=Output(**raw["stdout"]),
+        stderr=Output(**raw["stderr"]),
+        exit_code=raw["exit_code"],
+        seconds=round(raw["duration_s"], 6),
+    )
+
+
+def classify(job: Job, raw: dict[str, Any]) -> ExecResult:
+    if "harness_error" in raw:
+        return ExecResult("harness_error", str(raw["harness_error"])[:500])
+    return classify_python(job, raw) if job.kind == "python" else classify_command(raw)
