@@ -53,9 +53,11 @@ class Request:
 
 @dataclass(frozen=True)
 class Generation:
-    """A generator's answer to one request; ``text`` excludes the prefill."""
+    """A generator's answer to one request. ``text`` continues the request's prefill,
+    unless ``continues_prefill`` is False (stored answers that are complete already)."""
 
     text: str
+    continues_prefill: bool = True
     tokens_in: int = 0
     tokens_out: int = 0
     seconds: float = 0.0

@@ -1,0 +1,202 @@
+"""The ``harness`` command. Heavy libraries are imported inside the subcommands that use them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from harness import __version__
+from harness.errors import UserError
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {value}")
+    return value
+
+
+def _ids(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description="Benchmark harness for code-generation models.")
+    parser.add_argument("--version", action="version", version=f"harness {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ev = sub.add_parser("eval", help="run one evaluation")
+    ev.add_argument("--task", help="task name (see `harness tasks`)")
+    ev.add_argument("--generator", help="generator name (see `harness generators`)")
+    ev.add_argument("--model", help="model id or local path (model generators)")
+    ev.add_argument("--samples", type=Path, help="JSONL of task_id + completion (samples generator)")
+    ev.add_argument("--data", type=Path, help="local dataset: .jsonl, .json, .parquet or a directory")
+    ev.add_argument("--split", help="dataset split (MBPP: test, full, validation, train, prompt)")
+    ev.add_argument("--variant", help="dataset variant (MBPP: full or sanitized)")
+    ev.add_argument("--prompt", help="prompt protocol name or TOML template file")
+    ev.add_argument("--revision", help="dataset revision on the hub (default: pinned)")
+    ev.add_argument("--challenge-tests", action="store_true", help="also run MBPP's challenge_test_list")
+    ev.add_argument("-n", type=_positive_int, default=1, help="samples per problem (default 1)")
+    ev.add_argument("--temperature", type=float, default=0.0)
+    ev.add_argument("--max-new-tokens", type=_positive_int, default=512)
+    ev.add_argument("--limit", type=_positive_int, help="only the first N problems")
+    ev.add_argument("--ids", nargs="+", help="only these problem ids (space or comma separated)")
+    ev.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 2, help="sandbox containers")
+    ev.add_argument("--batch-size", type=_positive_int, default=16, help="requests per generation batch")
+    ev.add_argument("--out", type=Path, default=Path("runs"), help="parent directory of run directories")
+    ev.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--test-timeout", type=_positive_float, default=5.0, help="seconds per test (default 5)")
+    ev.add_argument("--memory-mb", type=_positive_int, default=512, help="memory (= swap) per container")
+    ev.add_argument("--base-image", help="base image of the sandbox (default debian:bookworm-slim)")
+    ev.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("tasks", help="list tasks")
+    sub.add_parser("generators", help="list generators")
+
+    sb = sub.add_parser("sandbox", help="build, self-test or clean the sandbox")
+    sb_sub = sb.add_subparsers(dest="action", required=True, metavar="ACTION")
+    build = sb_sub.add_parser("build", help="build the sandbox image (bootstraps a base offline if needed)")
+    build.add_argument("--base-image", help="base image (default debian:bookworm-slim)")
+    sb_sub.add_parser("check", help="self-test the isolation of the sandbox")
+    clean = sb_sub.add_parser("clean", help="remove leaked containers of this harness")
+    clean.add_argument("--all", action="store_true", help="also containers of runs still alive")
+
+    show = sub.add_parser("show", help="summary table of a run")
+    show.add_argument("run_dir", type=Path)
+    return parser
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from harness.generators import GeneratorOptions
+    from harness.records import Limits
+    from harness.runner import EvalOptions, Evaluation
+    from harness.tasks import TaskOptions
+
+    if args.resume is not None:
+        from harness.store import RunStore
+
+        saved = RunStore.open(args.resume).read_run()
+        options = replace(EvalOptions.from_json(saved["options"]), workers=args.workers)
+    else:
+        if not args.task or not args.generator:
+            raise UserError("harness eval needs --task and --generator (or --resume RUN_DIR).")
+        limits = Limits(test_timeout_s=args.test_timeout, memory_mb=args.memory_mb)
+        options = EvalOptions(
+            task=args.task,
+            generator=args.generator,
+            task_options=TaskOptions(
+                data=args.data,
+                split=args.split,
+                variant=args.variant,
+                prompt=args.prompt,
+                revision=args.revision,
+                challenge_tests=args.challenge_tests,
+            ),
+            generator_options=GeneratorOptions(
+                model=args.model,
+                samples=args.samples,
+                temperature=args.temperature,
+                max_new_tokens=args.max_new_tokens,
+                seed=args.seed,
+            ),
+            n=args.n,
+            limit=args.limit,
+            ids=_ids(args.ids) if args.ids else None,
+            seed=args.seed,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            out=args.out,
+            limits=limits,
+            base_image=args.base_image,
+        )
+    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    evaluation = Evaluation(options, resume=args.resume, log=log)
+    log(f"run directory: {evaluation.store.root}")
+    run_dir = evaluation.execute(show_progress=not args.quiet and sys.stderr.isatty())
+    from harness.summary import summary_lines
+
+    print("\n".join(summary_lines(run_dir)))
+    return 0
+
+
+def cmd_list(kind: str) -> int:
+    if kind == "tasks":
+        from harness.tasks import all_tasks as registry
+    else:
+        from harness.generators import all_generators as registry
+    entries = registry()
+    width = max(map(len, entries))
+    for name, cls in entries.items():
+        print(f"{name:<{width}}  {cls.description}")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from harness.sandbox.docker_backend import connect, reap
+
+    client = connect()
+    if args.action == "build":
+        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id
+
+        tag = ensure_image(client, args.base_image or DEFAULT_BASE, log=lambda m: print(m, file=sys.stderr))
+        print(f"{tag} {image_id(client, tag)}")
+        return 0
+    if args.action == "clean":
+        print(f"removed {reap(client, everything=args.all)} container(s)")
+        return 0
+    from harness.sandbox.selftest import run_selftest
+
+    return 0 if run_selftest(client) else 1
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from harness.summary import summary_lines
+
+    print("\n".join(summary_lines(args.run_dir)))
+    return 0
+
+
+def _terminate(signum, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        if args.command == "eval":
+            return cmd_eval(args)
+        if args.command in ("tasks", "generators"):
+            return cmd_list(args.command)
+        if args.command == "sandbox":
+            return cmd_sandbox(args)
+        return cmd_show(args)
+    except UserError as exc:
+        print(f"harness: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("harness: interrupted; finished samples are saved (continue with --resume RUN_DIR).", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""What every generator provides: answers to requests, and a record of its settings."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from harness.records import Generation, Request
+
+
+@dataclass(frozen=True)
+class GeneratorOptions:
+    """Generator settings from the command line; each generator reads the ones it uses."""
+
+    model: str | None = None
+    samples: Path | None = None
+    temperature: float = 0.0
+    max_new_tokens: int = 512
+    seed: int = 0
+
+
+class Generator(ABC):
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    def __init__(self, options: GeneratorOptions):
+        self.options = options
+
+    @abstractmethod
+    def generate(self, requests: list[Request]) -> list[Generation]:
+        """One generation per request, in order."""
+
+    @abstractmethod
+    def config(self) -> dict[str, Any]:
+        """Settings that determine the generations (recorded in run.json, part of the config hash)."""

@@ -1,0 +1,80 @@
+"""Pre-generated completions from a JSONL file, as EvalPlus and LiveCodeBench users keep them.
+
+Each line has a task id (``task_id``, or ``problem_id``/``question_id``) and the
+completion (``completion``, or ``solution``/``code``/``output``); other fields are
+ignored. Several lines for one task are its samples 0, 1, 2, ... in file order.
+Ids like ``Mbpp/11`` match problem ``11``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from harness.errors import UserError
+from harness.generators import register
+from harness.generators.base import Generator
+from harness.records import Generation, Request
+
+ID_KEYS = ("task_id", "problem_id", "question_id")
+TEXT_KEYS = ("completion", "solution", "code", "output")
+
+
+def _norm(task_id: Any) -> str:
+    return str(task_id).strip().rsplit("/", 1)[-1]
+
+
+def read_samples(path: Path) -> dict[str, list[str]]:
+    """Completions per normalised task id, in file order; UserError on a bad line."""
+    if not path.is_file():
+        raise UserError(f"Samples file {path} does not exist.")
+    found: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{path}:{number}: expected a JSON object.")
+            key = next((k for k in ID_KEYS if k in row), None)
+            text = next((row[k] for k in TEXT_KEYS if k in row), None)
+            if key is None:
+                raise UserError(f"{path}:{number}: no task id (one of {', '.join(ID_KEYS)}).")
+            if not isinstance(text, str):
+                raise UserError(f"{path}:{number}: no completion string (one of {', '.join(TEXT_KEYS)}).")
+            found.setdefault(_norm(row[key]), []).append(text)
+    return found
+
+
+@register
+class Samples(Generator):
+    name = "samples"
+    description = "evaluates pre-generated completions from a JSONL file (--samples FILE)"
+
+    def __init__(self, options):
+        super().__init__(options)
+        if options.samples is None:
+            raise UserError("The samples generator needs --samples FILE (JSONL with task_id and completion).")
+        self.path = Path(options.samples)
+        self.completions = read_samples(self.path)
+        self.sha256 = hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    def generate(self, requests: list[Request]) -> list[Generation]:
+        out = []
+        for request in requests:
+            texts = self.completions.get(_norm(request.problem_id), [])
+            if request.sample_index >= len(texts):
+                raise UserError(
+                    f"{self.path} has {len(texts)} completion(s) for task {request.problem_id}, "
+                    f"but sample {request.sample_index + 1} was asked for; lower -n or use --ids."
+                )
+            out.append(Generation(text=texts[request.sample_index], continues_prefill=False))
+        return out
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "samples_file": str(self.path), "samples_sha256": self.sha256}

@@ -1,0 +1,64 @@
+"""results.json: aggregates over a run's samples, with the definitions of each metric.
+
+The file holds no timings or timestamps, so an interrupted-and-resumed run and an
+uninterrupted one produce identical results.json files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from harness.records import STATUSES, SampleRecord
+from harness.scoring.passk import ks_for, mean_pass_at_k, pass_at_k
+
+SCHEMA_VERSION = 1
+
+DEFINITIONS = {
+    "pass@k": "mean over problems of 1 - C(n-c, k) / C(n, k) (unbiased estimator, Chen et al. 2021); "
+    "n samples per problem, c of them passing; reported for k <= n",
+    "passed": "a sample passes when its candidate's every test passes in the sandbox",
+    "status_counts": "samples per final status (pass, fail, error, timeout, oom, killed, exited_early, "
+    "syntax_error, no_code, harness_error)",
+}
+
+
+def problem_order(problem_id: str) -> tuple[int, int | str]:
+    """Numeric ids in numeric order, then the rest alphabetically."""
+    return (0, int(problem_id)) if problem_id.isdigit() else (1, problem_id)
+
+
+def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any]:
+    """The results.json document for a run from its finished samples."""
+    n = run["eval"]["n"]
+    by_problem: dict[str, list[SampleRecord]] = {}
+    for record in records:
+        by_problem.setdefault(record.problem_id, []).append(record)
+    per_problem = []
+    for problem_id in sorted(by_problem, key=problem_order):
+        samples = sorted(by_problem[problem_id], key=lambda r: r.sample_index)
+        c = sum(r.passed for r in samples)
+        row: dict[str, Any] = {"problem_id": problem_id, "n": len(samples), "c": c}
+        for k in ks_for(len(samples)):
+            row[f"pass@{k}"] = pass_at_k(len(samples), c, k)
+        row["statuses"] = [r.status for r in samples]
+        per_problem.append(row)
+    complete = [(p["n"], p["c"]) for p in per_problem if p["n"] == n]
+    counts = Counter(r.status for r in records)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run["run_id"],
+        "config_hash": run["config_hash"],
+        "task": run["task"]["name"],
+        "generator": run["generator"]["name"],
+        "sandbox": run["sandbox"]["backend"],
+        "n": n,
+        "problems": len(per_problem),
+        "problems_expected": run["task"]["num_problems"],
+        "samples": len(records),
+        "complete": len(complete) == run["task"]["num_problems"],
+        "metrics": {f"pass@{k}": mean_pass_at_k(complete, k) for k in ks_for(n)},
+        "status_counts": {s: counts[s] for s in STATUSES if counts[s]},
+        "per_problem": per_problem,
+        "definitions": DEFINITIONS,
+    }

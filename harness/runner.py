@@ -1,0 +1,310 @@
+"""The runner: rounds of generate -> extract -> execute -> judge, with resume and progress.
+
+Each round asks every unfinished sample for its next request, generates them in
+batches, and runs the candidates on the sandbox pool while the next batch is being
+generated. A sample is appended to samples.jsonl the moment its last turn is judged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.errors import UserError
+from harness.generators import GeneratorOptions, get_generator
+from harness.records import ExecResult, Limits, Request, SampleRecord, TurnRecord, to_dict
+from harness.results import aggregate
+from harness.scoring.passk import ks_for
+from harness.store import RunStore, config_hash
+from harness.tasks import TaskOptions, get_task
+
+RUN_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    """Everything ``harness eval`` was asked to do."""
+
+    task: str
+    generator: str
+    task_options: TaskOptions = field(default_factory=TaskOptions)
+    generator_options: GeneratorOptions = field(default_factory=GeneratorOptions)
+    n: int = 1
+    limit: int | None = None
+    ids: list[str] | None = None
+    seed: int = 0
+    workers: int = 2
+    batch_size: int = 16
+    out: Path = Path("runs")
+    limits: Limits = field(default_factory=Limits)
+    base_image: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return json_ready(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EvalOptions:
+        def path(value: str | None) -> Path | None:
+            return None if value is None else Path(value)
+
+        t, g = data["task_options"], data["generator_options"]
+        return cls(
+            **{k: v for k, v in data.items() if k not in ("task_options", "generator_options", "out", "limits")},
+            task_options=TaskOptions(**{**t, "data": path(t["data"])}),
+            generator_options=GeneratorOptions(**{**g, "samples": path(g["samples"])}),
+            out=Path(data["out"]),
+            limits=Limits(**data["limits"]),
+        )
+
+
+def json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return str(value) if isinstance(value, Path) else value
+
+
+def _git() -> dict[str, Any]:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    except OSError:
+        return {"commit": None, "dirty": None}
+    if commit.returncode != 0:
+        return {"commit": None, "dirty": None}
+    return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+
+
+def select_problems(problems: list[Any], ids: list[str] | None, limit: int | None) -> list[Any]:
+    if ids:
+        known = {p.id: p for p in problems}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise UserError(f"Unknown problem id(s) in this split: {', '.join(missing[:10])}.")
+        problems = [known[i] for i in dict.fromkeys(ids)]
+    return problems[:limit] if limit else problems
+
+
+def sample_seed(seed: int, problem_id: str, sample_index: int) -> int:
+    """A per-sample seed that does not depend on order, batching or resume."""
+    digest = hashlib.sha256(f"{seed}:{problem_id}:{sample_index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+class Progress:
+    """A rich progress bar on a terminal; silence otherwise."""
+
+    def __init__(self, total: int, done: int, label: str, enabled: bool):
+        self.bar = None
+        self.passed = 0
+        if enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self.bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                transient=False,
+            )
+            self.label = label
+            self.task = self.bar.add_task(label, total=total, completed=done, rate="")
+            self.start, self.first = time.monotonic(), done
+            self.bar.start()
+
+    def advance(self, passed: bool) -> None:
+        self.passed += passed
+        if self.bar is not None:
+            done = self.bar.tasks[0].completed + 1 - self.first
+            rate = done / max(time.monotonic() - self.start, 1e-9)
+            self.bar.update(
+                self.task, advance=1, description=f"{self.label} pass {self.passed}", rate=f"{rate:.1f} samples/s"
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+class Evaluation:
+    """One run: set up task, generator, sandbox and store; then execute the rounds."""
+
+    def __init__(self, options: EvalOptions, resume: Path | None = None, log: Callable[[str], None] = print):
+        self.options, self.log = options, log
+        self.task = get_task(options.task)(options.task_options)
+        self.problems = {p.id: p for p in select_problems(self.task.load(), options.ids, options.limit)}
+        self.generator = get_generator(options.generator)(options.generator_options)
+        from harness.sandbox.docker_backend import connect
+        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id
+
+        self.client = connect()
+        base = options.base_image or DEFAULT_BASE
+        self.image = ensure_image(self.client, base, log=log)
+        self.run = self._describe(base, image_id(self.client, self.image))
+        if resume is None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+            run_id = f"{stamp}-{options.task}-{options.generator}-{self.run['config_hash'][:8]}"
+            self.run["run_id"] = run_id
+            self.store = RunStore.create(options.out, run_id, self.run)
+        else:
+            self.store = RunStore.open(resume)
+            previous = self.store.read_run()
+            if previous["config_hash"] != self.run["config_hash"]:
+                raise UserError(
+                    f"Cannot resume {resume}: its configuration (data, prompt, generator, image or limits) "
+                    "differs from what this harness would run now."
+                )
+            self.run.update(run_id=previous["run_id"], created_at=previous["created_at"])
+            self.store.write_run(self.run)
+
+    def _describe(self, base: str, image_id: str) -> dict[str, Any]:
+        o = self.options
+        task_config, generator_config = self.task.config(), self.generator.config()
+        task_config["num_problems"] = len(self.problems)
+        task_config["problem_ids"] = list(self.problems)
+        sandbox = {
+            "backend": "docker",
+            "image": self.image,
+            "image_id": image_id,
+            "base": base,
+            "limits": to_dict(o.limits),
+        }
+        evaluation = {"n": o.n, "seed": o.seed, "ks": ks_for(o.n)}
+        identity = {
+            "harness": __version__,
+            "task": task_config,
+            "generator": generator_config,
+            "eval": evaluation,
+            "sandbox": sandbox,
+        }
+        return {
+            "schema_version": RUN_SCHEMA_VERSION,
+            "run_id": None,
+            "config_hash": config_hash(identity),
+            "status": "running",
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished_at": None,
+            "command": ["harness", *sys.argv[1:]],
+            "harness": {"version": __version__, **_git()},
+            "task": task_config,
+            "generator": generator_config,
+            "eval": evaluation,
+            "sandbox": {**sandbox, "workers": o.workers},
+            "machine": {
+                "hostname": socket.gethostname(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+            },
+            "options": o.to_json(),
+        }
+
+    # -- execution
+
+    def execute(self, show_progress: bool) -> Path:
+        """Run every unfinished sample; write results.json; return the run directory."""
+        from harness.sandbox.docker_backend import SandboxPool
+
+        done = {r.key for r in self.store.samples(repair=True)}
+        units = [(pid, s) for pid in self.problems for s in range(self.options.n) if (pid, s) not in done]
+        label = f"{self.options.task} · {self.options.generator}"
+        progress = Progress(len(done) + len(units), len(done), label, show_progress)
+        pool = SandboxPool(self.client, self.image, self.options.workers, self.options.limits, self.run["run_id"])
+        executor = ThreadPoolExecutor(self.options.workers)
+        try:
+            with pool:
+                self.run["sandbox"]["python"] = pool.info().get("python")
+                self.store.write_run(self.run)
+                self._rounds(units, pool, executor, progress)
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+            progress.close()
+        records = self.store.samples()
+        self.store.write_results(aggregate(self.run, records))
+        self.run.update(status="complete", finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.store.write_run(self.run)
+        return self.store.root
+
+    def _rounds(self, units, pool, executor: ThreadPoolExecutor, progress: Progress) -> None:
+        turns: dict[tuple[str, int], list[TurnRecord]] = {u: [] for u in units}
+        started = {u: time.monotonic() for u in units}
+        pending: dict[Future, Request] = {}
+        waiting = list(units)  # samples that need their next request
+        while waiting or pending:
+            requests = []
+            for pid, s in waiting:
+                request = self.task.request(self.problems[pid], s, turns[(pid, s)])
+                if request is not None:
+                    requests.append(dataclasses.replace(request, seed=sample_seed(self.options.seed, pid, s)))
+            waiting = []
+            for batch in _chunks(requests, self.options.batch_size):
+                for request, generation in zip(batch, self.generator.generate(batch), strict=True):
+                    pending[executor.submit(self._turn, pool, request, generation)] = request
+                waiting += self._collect(pending, turns, started, progress, block=False)
+            while pending and not waiting:
+                waiting += self._collect(pending, turns, started, progress, block=True)
+
+    def _collect(self, pending, turns, started, progress, block: bool) -> list[tuple[str, int]]:
+        """Record finished turns; return the samples that want another turn."""
+        finished, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        again = []
+        for future in finished:
+            request = pending.pop(future)
+            key = (request.problem_id, request.sample_index)
+            turns[key].append(future.result())
+            problem = self.problems[request.problem_id]
+            if self.task.request(problem, request.sample_index, turns[key]) is not None:
+                again.append(key)
+                continue
+            last = turns[key][-1].result
+            record = SampleRecord(
+                problem_id=request.problem_id,
+                sample_index=request.sample_index,
+                status=last.status,
+                passed=last.passed,
+                turns=turns.pop(key),
+                seconds=round(time.monotonic() - started.pop(key), 4),
+            )
+            self.store.append(record)
+            progress.advance(record.passed)
+        return again
+
+    def _turn(self, pool, request: Request, generation) -> TurnRecord:
+        """Extract the candidate from one generation and run it (in a worker thread)."""
+        problem = self.problems[request.problem_id]
+        answer = request.prefill + generation.text if generation.continues_prefill else generation.text
+        candidate = self.task.extract(problem, answer)
+        if candidate is None:
+            result = ExecResult("no_code", "no code found in the answer")
+        else:
+            result = pool.run(self.task.job(problem, candidate))
+        return TurnRecord(request.messages, request.prefill, generation, candidate, result)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

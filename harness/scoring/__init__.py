@@ -1,0 +1,1 @@
+"""Scoring: pass@k now; static metrics join here."""

@@ -1,0 +1,106 @@
+"""The run directory: run.json (how to reproduce), samples.jsonl (one line per finished
+sample, appended as it finishes), results.json (aggregates, written atomically).
+
+Killing the process loses nothing finished: each sample is one ``write`` of a full
+line, and a torn last line is ignored when the run is read back or resumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from harness.errors import UserError
+from harness.records import SampleRecord, to_dict
+
+RUN_FILE, SAMPLES_FILE, RESULTS_FILE = "run.json", "samples.jsonl", "results.json"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temp file beside ``path``, fsync it, then rename over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, sort_keys=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def config_hash(identity: dict[str, Any]) -> str:
+    """sha256 over the canonical JSON of everything that determines a run's results."""
+    blob = json.dumps(identity, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class RunStore:
+    def __init__(self, root: Path):
+        self.root = root
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, parent: Path, run_id: str, run: dict[str, Any]) -> RunStore:
+        root = parent / run_id
+        root.mkdir(parents=True, exist_ok=False)
+        store = cls(root)
+        store.write_run(run)
+        (root / SAMPLES_FILE).touch()
+        return store
+
+    @classmethod
+    def open(cls, root: Path) -> RunStore:
+        if not (root / RUN_FILE).is_file():
+            raise UserError(f"{root} is not a run directory (no {RUN_FILE}).")
+        return cls(root)
+
+    def read_run(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.root / RUN_FILE).read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UserError(f"Cannot read {self.root / RUN_FILE}: {exc}.") from None
+
+    def write_run(self, run: dict[str, Any]) -> None:
+        write_json_atomic(self.root / RUN_FILE, run)
+
+    def append(self, record: SampleRecord) -> None:
+        line = json.dumps(to_dict(record), ensure_ascii=False) + "\n"
+        with self._lock, open(self.root / SAMPLES_FILE, "a", encoding="utf-8") as f:
+            f.write(line)
+
+    def samples(self, repair: bool = False) -> list[SampleRecord]:
+        """Finished samples. A torn last line (the process died mid-write) is skipped;
+        with ``repair`` it is also cut from the file so that appends start on a clean line."""
+        path = self.root / SAMPLES_FILE
+        if not path.exists():
+            return []
+        raw = path.read_bytes()
+        records, good = {}, 0
+        for line in raw.splitlines(keepends=True):
+            try:
+                record = SampleRecord.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                break
+            if not line.endswith(b"\n"):
+                break
+            records[record.key] = record
+            good += len(line)
+        if repair and good < len(raw):
+            with self._lock, open(path, "r+b") as f:
+                f.truncate(good)
+        return list(records.values())
+
+    def write_results(self, results: dict[str, Any]) -> None:
+        write_json_atomic(self.root / RESULTS_FILE, results)
+
+    def read_results(self) -> dict[str, Any] | None:
+        path = self.root / RESULTS_FILE
+        return json.loads(path.read_text()) if path.exists() else None
