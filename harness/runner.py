@@ -11,14 +11,15 @@ import dataclasses
 import hashlib
 import os
 import platform
+import queue
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,7 @@ class Evaluation:
         self.image = ensure_image(self.client, base, log=log)
         self.run = self._describe(base, image_id(self.client, self.image))
         if resume is None:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             run_id = f"{stamp}-{options.task}-{options.generator}-{self.run['config_hash'][:8]}"
             self.run["run_id"] = run_id
             self.store = RunStore.create(options.out, run_id, self.run)
@@ -206,7 +207,7 @@ class Evaluation:
             "run_id": None,
             "config_hash": config_hash(identity),
             "status": "running",
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "finished_at": None,
             "command": ["harness", *sys.argv[1:]],
             "harness": {"version": __version__, **_git()},
@@ -243,9 +244,10 @@ class Evaluation:
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
             progress.close()
+            self.store.close()
         records = self.store.samples()
         self.store.write_results(aggregate(self.run, records))
-        self.run.update(status="complete", finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.run.update(status="complete", finished_at=datetime.now(UTC).isoformat(timespec="seconds"))
         self.store.write_run(self.run)
         return self.store.root
 
@@ -253,6 +255,7 @@ class Evaluation:
         turns: dict[tuple[str, int], list[TurnRecord]] = {u: [] for u in units}
         started = {u: time.monotonic() for u in units}
         pending: dict[Future, Request] = {}
+        finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
         waiting = list(units)  # samples that need their next request
         while waiting or pending:
             requests = []
@@ -263,16 +266,22 @@ class Evaluation:
             waiting = []
             for batch in _chunks(requests, self.options.batch_size):
                 for request, generation in zip(batch, self.generator.generate(batch), strict=True):
-                    pending[executor.submit(self._turn, pool, request, generation)] = request
-                waiting += self._collect(pending, turns, started, progress, block=False)
+                    future = executor.submit(self._turn, pool, request, generation)
+                    pending[future] = request
+                    future.add_done_callback(finished.put)
+                waiting += self._collect(finished, pending, turns, started, progress, block=False)
             while pending and not waiting:
-                waiting += self._collect(pending, turns, started, progress, block=True)
+                waiting += self._collect(finished, pending, turns, started, progress, block=True)
 
-    def _collect(self, pending, turns, started, progress, block: bool) -> list[tuple[str, int]]:
+    def _collect(self, finished, pending, turns, started, progress, block: bool) -> list[tuple[str, int]]:
         """Record finished turns; return the samples that want another turn."""
-        finished, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
         again = []
-        for future in finished:
+        while pending:
+            try:
+                future = finished.get(block=block)
+            except queue.Empty:
+                break
+            block = False
             request = pending.pop(future)
             key = (request.problem_id, request.sample_index)
             turns[key].append(future.result())

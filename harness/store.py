@@ -46,6 +46,7 @@ class RunStore:
     def __init__(self, root: Path):
         self.root = root
         self._lock = threading.Lock()
+        self._samples_fd: int | None = None
 
     @classmethod
     def create(cls, parent: Path, run_id: str, run: dict[str, Any]) -> RunStore:
@@ -72,9 +73,20 @@ class RunStore:
         write_json_atomic(self.root / RUN_FILE, run)
 
     def append(self, record: SampleRecord) -> None:
-        line = json.dumps(to_dict(record), ensure_ascii=False) + "\n"
-        with self._lock, open(self.root / SAMPLES_FILE, "a", encoding="utf-8") as f:
-            f.write(line)
+        """Append one finished sample as a single write of a whole line."""
+        line = (json.dumps(to_dict(record), ensure_ascii=False) + "\n").encode()
+        with self._lock:
+            if self._samples_fd is None:
+                self._samples_fd = os.open(self.root / SAMPLES_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            view = memoryview(line)
+            while view:
+                view = view[os.write(self._samples_fd, view) :]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._samples_fd is not None:
+                os.close(self._samples_fd)
+                self._samples_fd = None
 
     def samples(self, repair: bool = False) -> list[SampleRecord]:
         """Finished samples. A torn last line (the process died mid-write) is skipped;

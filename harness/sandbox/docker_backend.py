@@ -122,6 +122,8 @@ class Worker:
             sock = client.api.attach_socket(
                 self.container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
+            # Keep the SDK's wrapper alive: collecting it closes the connection under us.
+            self._attach = sock
             self.sock: socket.socket = getattr(sock, "_sock", sock)
             self.container.start()
         except Exception:
@@ -157,7 +159,7 @@ class Worker:
         self.sock.settimeout(remaining)
         try:
             data = self.sock.recv(1 << 16)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise SandboxLost("the sandbox did not answer in time") from None
         except OSError as exc:
             raise SandboxLost(f"lost the sandbox: {exc}") from None
@@ -288,4 +290,3 @@ def _lost_result(why: str) -> ExecResult:
     if "did not answer" in why:
         return ExecResult("timeout", f"{why}; container replaced")
     return ExecResult("killed", f"{why}; container replaced")
-

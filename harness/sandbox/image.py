@@ -123,7 +123,9 @@ def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: s
         )
     except docker.errors.BuildError as exc:
         lines = [str(x.get("stream", "")).strip() for x in exc.build_log if isinstance(x, dict)]
-        raise UserError(f"building the sandbox image failed: {exc.msg} ({' | '.join(filter(None, lines))[-300:]})") from None
+        raise UserError(
+            f"building the sandbox image failed: {exc.msg} ({' | '.join(filter(None, lines))[-300:]})"
+        ) from None
     return tag
 
 

@@ -24,6 +24,13 @@ from harness.tasks.prompts import Template, fill, load_template
 HUB_ID = "google-research-datasets/mbpp"
 HUB_REVISION = "4bb6404fdc6cacfda99d4ac4205087b89d32030c"
 DEMO_DATA = Path(__file__).parent / "data" / "mbpp_demo.jsonl"
+# Problems whose canonical solution fails its own tests in the original mbpp.jsonl
+# (fixed in later revisions of the google-research file, not in the hub copy).
+KNOWN_BROKEN = {
+    "341": "the solution returns tuple(set) whose order differs from the expected tuple",
+    "596": "the expected sizes are sys.getsizeof values of one CPython build",
+    "642": "the expected set holds tuples in an order the solution does not produce",
+}
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,9 @@ class MBPP(Task):
         self.template: Template = load_template(options.prompt or self.default_prompt)
         self.split = options.split or self.default_split
         if self.split not in (*self.splits, "full"):
-            raise UserError(f"Unknown split {self.split!r} for {self.name}; choose from full, {', '.join(self.splits)}.")
+            raise UserError(
+                f"Unknown split {self.split!r} for {self.name}; choose from full, {', '.join(self.splits)}."
+            )
         self.variant = options.variant or "full"
         if self.variant not in ("full", "sanitized"):
             raise UserError(f"Unknown variant {self.variant!r}; choose full or sanitized.")

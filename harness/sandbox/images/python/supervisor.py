@@ -138,9 +138,13 @@ def wipe():
     clean = True
     for root in WIPE_DIRS:
         try:
-            os.chmod(root, 0o1777 if root != WORK else 0o700)
+            os.chmod(root, 0o700)  # only the work dir is ours; the others stay root's
+        except OSError:
+            pass
+        try:
             entries = list(os.scandir(root))
         except OSError:
+            clean = False
             continue
         for entry in entries:
             try:
@@ -217,8 +221,10 @@ def encode(value):
         if isinstance(v, float):
             return {"t": "float", "v": float.__repr__(v)}
         if isinstance(v, complex):
-            return {"t": "complex", "v": [float.__repr__(complex.real.__get__(v)),
-                                          float.__repr__(complex.imag.__get__(v))]}
+            return {
+                "t": "complex",
+                "v": [float.__repr__(complex.real.__get__(v)), float.__repr__(complex.imag.__get__(v))],
+            }
         if isinstance(v, str):
             return {"t": "str", "v": str.__str__(v)}
         if isinstance(v, (bytes, bytearray)):
@@ -302,7 +308,7 @@ def child_main(spec_fd):
     os.chdir(WORK)
     if spec["kind"] == "command":
         os.execvpe(spec["argv"][0], spec["argv"], os.environ)
-    sys.stdin = open(0, "r", closefd=False)
+    sys.stdin = open(0, closefd=False)
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
 
@@ -342,7 +348,7 @@ class Child:
                 devnull = os.open("/dev/null", os.O_RDONLY)
                 # Park the fds we keep above the ones we are about to overwrite.
                 keep = [os.dup(fd) for fd in (devnull, out_w, err_w, res_w, spec_r)]
-                for target, fd in zip((0, 1, 2, RESULT_FD), keep[:4]):
+                for target, fd in zip((0, 1, 2, RESULT_FD), keep[:4], strict=True):
                     os.dup2(fd, target)
                 spec_fd = os.dup2(keep[4], 4)
                 os.closerange(5, 4096)
@@ -425,7 +431,11 @@ def run_job(child, job):
                         continue
                     events.append(event)
                     if event.get("event") == "start":
-                        timeout = limits["test_timeout_s"] if event.get("stage") == "test" else limits.get("load_timeout_s", limits["job_timeout_s"])
+                        timeout = (
+                            limits["test_timeout_s"]
+                            if event.get("stage") == "test"
+                            else limits.get("load_timeout_s", limits["job_timeout_s"])
+                        )
                         stage_deadline = time.monotonic() + timeout
     duration = time.monotonic() - started
     if timed_out:
