@@ -64,7 +64,10 @@ def test_selftest_checks(pool, check):
 
 
 ATTACKS = {
-    "fork bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", "timeout"),
+    "fork bomb": (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+        "timeout",
+    ),
     "memory bomb": ("x = []\nwhile True:\n    x.append(bytearray(10**7))\n", "oom"),
     "loop swallowing signals": (
         """

@@ -1,0 +1,119 @@
+"""End to end through the CLI against the real sandbox: run, show, kill, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.tasks.mbpp import DEMO_DATA
+
+pytestmark = pytest.mark.sandbox
+
+
+def run_dirs(out: Path) -> list[Path]:
+    return sorted(p for p in out.iterdir() if p.is_dir())
+
+
+def demo_rows() -> list[dict]:
+    return [json.loads(line) for line in DEMO_DATA.read_text().splitlines()]
+
+
+def test_demo_reference_passes_everything(tmp_path, capsys, docker_client, sandbox_image):
+    assert main(["eval", "--task", "mbpp-demo", "--generator", "reference", "--out", str(tmp_path), "--quiet"]) == 0
+    (run,) = run_dirs(tmp_path)
+    results = json.loads((run / "results.json").read_text())
+    assert results["metrics"] == {"pass@1": 1.0}
+    assert results["problems"] == 16 and results["complete"]
+    record = json.loads((run / "run.json").read_text())
+    assert record["status"] == "complete"
+    assert record["sandbox"]["image_id"].startswith("sha256:")
+    assert record["sandbox"]["limits"]["memory_mb"] == 512
+    assert record["task"]["prompt_template"]["name"] == "mbpp-3shot"
+    assert len(record["config_hash"]) == 64
+    assert len((run / "samples.jsonl").read_text().splitlines()) == 16
+    capsys.readouterr()
+    assert main(["show", str(run)]) == 0
+    assert "pass@1=1.0000" in capsys.readouterr().out
+
+
+def test_samples_generator_statuses_and_pass_at_k(tmp_path, docker_client, sandbox_image):
+    rows = {str(r["task_id"]): r for r in demo_rows()}
+    lines = [
+        {"task_id": "Mbpp/5", "completion": rows["5"]["code"]},
+        {"task_id": "Mbpp/5", "completion": "def nothing():\n    pass\n"},
+        {"task_id": 6, "solution": "```python\n" + rows["6"]["code"] + "\n```", "extra": 1},
+        {"task_id": 6, "solution": "I cannot solve this."},
+    ]
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "samples", "--samples", str(samples)]
+    assert main([*argv, "--ids", "5,6", "-n", "2", "--out", str(tmp_path / "runs"), "--quiet"]) == 0
+    (run,) = run_dirs(tmp_path / "runs")
+    results = json.loads((run / "results.json").read_text())
+    by_id = {p["problem_id"]: p for p in results["per_problem"]}
+    assert by_id["5"]["statuses"] == ["pass", "error"]  # NameError: the function is missing
+    assert by_id["6"]["c"] == 1
+    assert results["metrics"] == {"pass@1": 0.5}
+    statuses = [json.loads(line)["status"] for line in (run / "samples.jsonl").read_text().splitlines()]
+    assert sorted(statuses) == ["error", "pass", "pass", "syntax_error"]
+
+
+def test_killed_run_resumes_to_identical_results(tmp_path, docker_client, sandbox_image):
+    """SIGKILL mid-run, --resume, and compare with an uninterrupted run of the same config."""
+    slow = "\nimport time\ntime.sleep(0.15)\n"
+    samples = tmp_path / "samples.jsonl"
+    with open(samples, "w") as f:
+        for row in demo_rows():
+            for k in range(3):
+                code = row["code"] if (row["task_id"] + k) % 4 else "def broken():\n    pass\n"
+                f.write(json.dumps({"task_id": row["task_id"], "completion": code + slow}) + "\n")
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "samples", "--samples", str(samples), "-n", "3"]
+    cmd = [sys.executable, "-m", "harness", *argv, "--workers", "2", "--quiet"]
+
+    interrupted = tmp_path / "interrupted"
+    proc = subprocess.Popen([*cmd, "--out", str(interrupted)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lines = [p / "samples.jsonl" for p in interrupted.glob("*")] if interrupted.exists() else []
+        if lines and lines[0].exists() and len(lines[0].read_text().splitlines()) >= 10:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    (run,) = run_dirs(interrupted)
+    done = len((run / "samples.jsonl").read_text().splitlines())
+    assert 10 <= done < 48
+    assert not (run / "results.json").exists()
+
+    resumed = subprocess.run([sys.executable, "-m", "harness", "eval", "--resume", str(run), "--quiet"])
+    assert resumed.returncode == 0
+    assert main([*argv, "--out", str(tmp_path / "straight"), "--quiet"]) == 0
+    (straight,) = run_dirs(tmp_path / "straight")
+
+    first = json.loads((run / "results.json").read_text())
+    second = json.loads((straight / "results.json").read_text())
+    assert first.pop("run_id") != second.pop("run_id")
+    assert first == second
+    assert first["samples"] == 48
+    keys = [(r["problem_id"], r["sample_index"]) for r in map(json.loads, (run / "samples.jsonl").open())]
+    assert len(keys) == len(set(keys)) == 48
+
+
+def test_resume_refuses_a_changed_configuration(tmp_path, capsys, docker_client, sandbox_image):
+    out = tmp_path / "runs"
+    assert main(["eval", "--task", "mbpp-demo", "--generator", "reference", "--limit", "2", "--out", str(out)]) == 0
+    (run,) = run_dirs(out)
+    options = json.loads((run / "run.json").read_text())
+    options["options"]["task_options"]["prompt"] = "mbpp-0shot"
+    (run / "run.json").write_text(json.dumps(options))
+    capsys.readouterr()
+    assert main(["eval", "--resume", str(run), "--quiet"]) == 2
+    assert "Cannot resume" in capsys.readouterr().err
