@@ -117,3 +117,38 @@ def test_resume_refuses_a_changed_configuration(tmp_path, capsys, docker_client,
     capsys.readouterr()
     assert main(["eval", "--resume", str(run), "--quiet"]) == 2
     assert "Cannot resume" in capsys.readouterr().err
+
+
+def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, sandbox_image):
+    slow = "\nimport time\ntime.sleep(0.3)\n"
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(
+        "".join(json.dumps({"task_id": r["task_id"], "completion": r["code"] + slow}) + "\n" for r in demo_rows())
+    )
+    cmd = [sys.executable, "-m", "harness", "eval", "--task", "mbpp-demo", "--generator", "samples"]
+    out = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [*cmd, "--samples", str(samples), "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob("*/samples.jsonl")):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "--resume" in err
+    run_id = run_dirs(out)[0].name
+    assert not docker_client.containers.list(all=True, filters={"label": f"harness.run={run_id}"})
+    assert (run_dirs(out)[0] / "samples.jsonl").read_text().count("\n") >= 1
+
+
+def test_sandbox_clean_removes_orphans(docker_client, sandbox_image, capsys):
+    import socket
+
+    from harness.sandbox.docker_backend import LABEL
+
+    labels = {LABEL: "1", "harness.run": "pytest-orphan", "harness.owner": f"{socket.gethostname()}:999999999"}
+    docker_client.containers.create(sandbox_image, command=["true"], labels=labels)
+    assert main(["sandbox", "clean"]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert not docker_client.containers.list(all=True, filters={"label": "harness.run=pytest-orphan"})
