@@ -12,6 +12,7 @@ import hashlib
 import os
 import platform
 import queue
+import secrets
 import socket
 import subprocess
 import sys
@@ -157,30 +158,46 @@ class Evaluation:
     def __init__(self, options: EvalOptions, resume: Path | None = None, log: Callable[[str], None] = print):
         self.options, self.log = options, log
         self.task = get_task(options.task)(options.task_options)
-        self.problems = {p.id: p for p in select_problems(self.task.load(), options.ids, options.limit)}
         self.generator = get_generator(options.generator)(options.generator_options)
-        from harness.sandbox.docker_backend import connect
+        from harness.sandbox.docker_backend import SandboxPool, connect
         from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id
 
         self.client = connect()
         base = options.base_image or DEFAULT_BASE
         self.image = ensure_image(self.client, base, log=log)
-        self.run = self._describe(base, image_id(self.client, self.image))
-        if resume is None:
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            run_id = f"{stamp}-{options.task}-{options.generator}-{self.run['config_hash'][:8]}"
-            self.run["run_id"] = run_id
-            self.store = RunStore.create(options.out, run_id, self.run)
+        previous = RunStore.open(resume).read_run() if resume is not None else None
+        if previous is not None:
+            run_id = previous["run_id"]
         else:
-            self.store = RunStore.open(resume)
-            previous = self.store.read_run()
-            if previous["config_hash"] != self.run["config_hash"]:
-                raise UserError(
-                    f"Cannot resume {resume}: its configuration (data, prompt, generator, image or limits) "
-                    "differs from what this harness would run now."
-                )
-            self.run.update(run_id=previous["run_id"], created_at=previous["created_at"])
-            self.store.write_run(self.run)
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            run_id = f"{stamp}-{options.task}-{options.generator}-{secrets.token_hex(3)}"
+        # Containers start while the data loads: start-up is a fixed cost of every run.
+        self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id)
+        self.pool_ready = ThreadPoolExecutor(1).submit(self.pool.start)
+        try:
+            self.problems = {p.id: p for p in select_problems(self.task.load(), options.ids, options.limit)}
+            self.run = self._describe(base, image_id(self.client, self.image))
+            self.run["run_id"] = run_id
+            if previous is None:
+                self.store = RunStore.create(options.out, run_id, self.run)
+            else:
+                if previous["config_hash"] != self.run["config_hash"]:
+                    raise UserError(
+                        f"Cannot resume {resume}: its configuration (data, prompt, generator, image or limits) "
+                        "differs from what this harness would run now."
+                    )
+                self.run["created_at"] = previous["created_at"]
+                self.store = RunStore.open(resume)
+                self.store.write_run(self.run)
+        except BaseException:
+            self._close_pool()
+            raise
+
+    def _close_pool(self) -> None:
+        try:
+            self.pool_ready.result()
+        finally:
+            self.pool.close()
 
     def _describe(self, base: str, image_id: str) -> dict[str, Any]:
         o = self.options
@@ -228,20 +245,18 @@ class Evaluation:
 
     def execute(self, show_progress: bool) -> Path:
         """Run every unfinished sample; write results.json; return the run directory."""
-        from harness.sandbox.docker_backend import SandboxPool
-
         done = {r.key for r in self.store.samples(repair=True)}
         units = [(pid, s) for pid in self.problems for s in range(self.options.n) if (pid, s) not in done]
         label = f"{self.options.task} · {self.options.generator}"
         progress = Progress(len(done) + len(units), len(done), label, show_progress)
-        pool = SandboxPool(self.client, self.image, self.options.workers, self.options.limits, self.run["run_id"])
         executor = ThreadPoolExecutor(self.options.workers)
         try:
-            with pool:
-                self.run["sandbox"]["python"] = pool.info().get("python")
-                self.store.write_run(self.run)
-                self._rounds(units, pool, executor, progress)
+            pool = self.pool_ready.result()
+            self.run["sandbox"]["python"] = pool.info().get("python")
+            self.store.write_run(self.run)
+            self._rounds(units, pool, executor, progress)
         finally:
+            self._close_pool()
             executor.shutdown(wait=False, cancel_futures=True)
             progress.close()
             self.store.close()

@@ -232,6 +232,10 @@ class SandboxPool:
         self.closed = False
 
     def __enter__(self) -> SandboxPool:
+        return self.start()
+
+    def start(self) -> SandboxPool:
+        """Reap orphans of dead harness processes, then start every worker (in parallel)."""
         reap(self.client)
         with ThreadPoolExecutor(self.size) as ex:
             for worker in ex.map(lambda _: self._spawn(), range(self.size)):
@@ -279,8 +283,8 @@ class SandboxPool:
         with self.lock:
             workers = list(self.all)
             self.all.clear()
-        for worker in workers:
-            worker.close()
+        with ThreadPoolExecutor(max(1, len(workers))) as ex:
+            list(ex.map(Worker.close, workers))
         reap(self.client, run_id=self.run_id)
 
 
