@@ -111,6 +111,7 @@ class Output:
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
     status: Status
     detail: str = ""  # exception type and message, or why the value did not match
     actual: str | None = None  # repr of the candidate's value, capped

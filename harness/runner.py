@@ -160,22 +160,30 @@ class Evaluation:
         self.task = get_task(options.task)(options.task_options)
         self.generator = get_generator(options.generator)(options.generator_options)
         from harness.sandbox.docker_backend import SandboxPool, connect
-        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id
+        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_exists, image_id
 
-        self.client = connect()
-        base = options.base_image or DEFAULT_BASE
-        self.image = ensure_image(self.client, base, log=log)
+        # The data loads while Docker is reached and the containers start (start-up is a
+        # fixed cost of every run), but a mistake in the data is reported before Docker's.
+        loading = ThreadPoolExecutor(1).submit(lambda: select_problems(self.task.load(), options.ids, options.limit))
+        try:
+            self.client = connect()
+            base = options.base_image or DEFAULT_BASE
+            if not image_exists(self.client, base):
+                loading.result()  # do not build an image for a run that cannot start
+            self.image = ensure_image(self.client, base, log=log)
+        except UserError:
+            loading.result()
+            raise
         previous = RunStore.open(resume).read_run() if resume is not None else None
         if previous is not None:
             run_id = previous["run_id"]
         else:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             run_id = f"{stamp}-{options.task}-{options.generator}-{secrets.token_hex(3)}"
-        # Containers start while the data loads: start-up is a fixed cost of every run.
         self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id)
         self.pool_ready = ThreadPoolExecutor(1).submit(self.pool.start)
         try:
-            self.problems = {p.id: p for p in select_problems(self.task.load(), options.ids, options.limit)}
+            self.problems = {p.id: p for p in loading.result()}
             self.run = self._describe(base, image_id(self.client, self.image))
             self.run["run_id"] = run_id
             if previous is None:

@@ -96,12 +96,15 @@ class RunStore:
             return []
         raw = path.read_bytes()
         records, good = {}, 0
-        for line in raw.splitlines(keepends=True):
+        lines = raw.splitlines(keepends=True)
+        for number, line in enumerate(lines, 1):
             try:
                 record = SampleRecord.from_dict(json.loads(line))
             except (ValueError, KeyError, TypeError):
-                break
-            if not line.endswith(b"\n"):
+                record = None
+            if record is None or not line.endswith(b"\n"):
+                if number < len(lines):  # only the last line can be torn by a crash
+                    raise UserError(f"{path}:{number}: corrupt sample record; the run cannot be read safely.")
                 break
             records[record.key] = record
             good += len(line)

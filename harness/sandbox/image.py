@@ -87,6 +87,11 @@ def bootstrap_base(client, log: Log) -> str:
     return tag
 
 
+def image_exists(client, base: str = DEFAULT_BASE, language: str = "python") -> bool:
+    """Whether the sandbox image for this base is built already."""
+    return _exists(client, image_tag(base, language))
+
+
 def ensure_base(client, base: str, log: Log) -> str:
     """A base image that exists locally: the named one, pulled if needed, else bootstrapped."""
     import docker.errors

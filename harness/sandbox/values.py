@@ -65,7 +65,10 @@ def _str(value: Any) -> str:
 
 
 def short_repr(value: Any, limit: int = 200) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError, MemoryError):  # e.g. an int beyond the str-digits limit
+        return f"<{type(value).__name__} too large to show>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -84,6 +87,6 @@ def judge(test: ProbeTest, encoded: Any) -> TestResult:
         else:
             ok = bool(actual) if test.check == "truthy" else not actual
             detail = "" if ok else f"value is not {test.check}"
-    except (RecursionError, MemoryError, ValueError) as exc:
+    except Exception as exc:  # the values are the candidate's: any comparison error is its failure
         return TestResult("fail", f"comparison failed: {type(exc).__name__}", short_repr(actual))
     return TestResult("pass" if ok else "fail", detail, short_repr(actual))

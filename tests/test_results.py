@@ -1,0 +1,98 @@
+"""aggregate(): results.json from hand-made sample records."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.records import SampleRecord
+from harness.results import DEFINITIONS, SCHEMA_VERSION, aggregate, problem_order
+
+
+def run(n: int = 2, num_problems: int = 2) -> dict:
+    return {
+        "run_id": "r1",
+        "config_hash": "abc",
+        "task": {"name": "mbpp", "num_problems": num_problems},
+        "generator": {"name": "reference"},
+        "sandbox": {"backend": "docker"},
+        "eval": {"n": n},
+    }
+
+
+def rec(problem_id: str, sample_index: int, status: str) -> SampleRecord:
+    return SampleRecord(problem_id, sample_index, status, status == "pass", [], 0.1)
+
+
+RECORDS = [
+    rec("10", 1, "fail"),
+    rec("2", 0, "pass"),
+    rec("10", 0, "pass"),
+    rec("2", 1, "pass"),
+]
+
+
+def test_header():
+    results = aggregate(run(), RECORDS)
+    assert results["schema_version"] == SCHEMA_VERSION
+    assert (results["run_id"], results["config_hash"]) == ("r1", "abc")
+    assert (results["task"], results["generator"], results["sandbox"]) == ("mbpp", "reference", "docker")
+    assert (results["n"], results["problems"], results["problems_expected"], results["samples"]) == (2, 2, 2, 4)
+    assert results["definitions"] == DEFINITIONS
+
+
+def test_pass_at_1_and_complete():
+    results = aggregate(run(), RECORDS)
+    assert results["complete"] is True
+    assert results["metrics"] == {"pass@1": pytest.approx(0.75)}
+
+
+def test_per_problem_rows_in_numeric_order():
+    per_problem = aggregate(run(), RECORDS)["per_problem"]
+    assert [p["problem_id"] for p in per_problem] == ["2", "10"]
+    assert per_problem[0] == {"problem_id": "2", "n": 2, "c": 2, "pass@1": 1.0, "statuses": ["pass", "pass"]}
+    # statuses follow the sample index, not the order the records came in
+    assert per_problem[1] == {"problem_id": "10", "n": 2, "c": 1, "pass@1": 0.5, "statuses": ["pass", "fail"]}
+
+
+def test_status_counts_skip_zeroes_and_follow_the_status_order():
+    records = [*RECORDS, rec("3", 0, "timeout"), rec("3", 1, "error")]
+    counts = aggregate(run(num_problems=3), records)["status_counts"]
+    assert counts == {"pass": 3, "fail": 1, "error": 1, "timeout": 1}
+    assert list(counts) == ["pass", "fail", "error", "timeout"]
+
+
+def test_incomplete_problem():
+    records = [*RECORDS, rec("3", 0, "pass")]  # problem 3 has 1 of 2 samples
+    results = aggregate(run(num_problems=3), records)
+    assert results["complete"] is False
+    assert results["problems"] == 3
+    # pass@k averages only the problems with all n samples
+    assert results["metrics"]["pass@1"] == pytest.approx(0.75)
+    row = results["per_problem"][1]
+    assert row == {"problem_id": "3", "n": 1, "c": 1, "pass@1": 1.0, "statuses": ["pass"]}
+
+
+def test_missing_problem_is_incomplete():
+    results = aggregate(run(num_problems=3), RECORDS)
+    assert results["complete"] is False
+    assert results["problems_expected"] == 3
+
+
+def test_no_records():
+    results = aggregate(run(), [])
+    assert results["samples"] == 0 and results["per_problem"] == []
+    assert results["metrics"] == {"pass@1": 0.0}
+    assert results["status_counts"] == {}
+    assert results["complete"] is False
+
+
+def test_larger_n_reports_more_ks():
+    records = [rec("1", i, "pass" if i == 0 else "fail") for i in range(5)]
+    results = aggregate(run(n=5, num_problems=1), records)
+    assert results["metrics"] == {"pass@1": pytest.approx(0.2), "pass@5": pytest.approx(1.0)}
+    assert results["per_problem"][0]["pass@5"] == 1.0
+
+
+def test_problem_order():
+    ids = ["b", "10", "2", "a", "1", "Mbpp/3"]
+    assert sorted(ids, key=problem_order) == ["1", "2", "10", "Mbpp/3", "a", "b"]
