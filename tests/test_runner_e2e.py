@@ -138,7 +138,7 @@ def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, s
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "--resume" in err
     run_id = run_dirs(out)[0].name
-    assert not docker_client.containers.list(all=True, filters={"label": f"harness.run={run_id}"})
+    assert not docker_client.api.containers(all=True, filters={"label": f"harness.run={run_id}"})
     assert (run_dirs(out)[0] / "samples.jsonl").read_text().count("\n") >= 1
 
 
@@ -151,4 +151,4 @@ def test_sandbox_clean_removes_orphans(docker_client, sandbox_image, capsys):
     docker_client.containers.create(sandbox_image, command=["true"], labels=labels)
     assert main(["sandbox", "clean"]) == 0
     assert "removed" in capsys.readouterr().out
-    assert not docker_client.containers.list(all=True, filters={"label": "harness.run=pytest-orphan"})
+    assert not docker_client.api.containers(all=True, filters={"label": "harness.run=pytest-orphan"})

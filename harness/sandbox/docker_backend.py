@@ -68,13 +68,15 @@ def _pid_alive(pid: int) -> bool:
 def reap(client, run_id: str | None = None, everything: bool = False) -> int:
     """Remove harness containers: of one run, or whose owning process is gone (or all)."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        labels = container.labels
+    # The low-level listing returns labels without inspecting each container, so one that
+    # removes itself meanwhile (auto_remove) cannot break the sweep.
+    for container in client.api.containers(all=True, filters={"label": LABEL}):
+        labels = container.get("Labels") or {}
         host, _, pid = labels.get("harness.owner", "").rpartition(":")
         orphan = host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
         if everything or orphan or (run_id is not None and labels.get("harness.run") == run_id):
             try:
-                container.remove(force=True)
+                client.api.remove_container(container["Id"], force=True)
                 removed += 1
             except Exception:  # already gone (auto_remove) or being removed
                 pass

@@ -198,7 +198,7 @@ def run_selftest(client, print_line: Callable[[str], None] = print) -> bool:
                 f"{'ok  ' if ok else 'FAIL'} {check.name:<42} {result.status:<13} ({took:.2f}s)"
                 + ("" if ok else f" expected {check.expect}: {result.detail}")
             )
-    leaked = client.containers.list(all=True, filters={"label": f"harness.run={run_id}"})
+    leaked = client.api.containers(all=True, filters={"label": f"harness.run={run_id}"})
     if leaked:
         reap(client, run_id=run_id)
     print_line(f"{'ok  ' if not leaked else 'FAIL'} no container left behind")

