@@ -61,9 +61,9 @@ def debian_mirror() -> str:
     )
 
 
-def bootstrap_base(client, log: Log) -> str:
+def bootstrap_base(client, log: Log, repository: str = BOOTSTRAP_TAG) -> str:
     """Build a minimal Debian root with debootstrap and import it as a base image."""
-    tag = f"{BOOTSTRAP_TAG}:{SUITE}"
+    tag = f"{repository}:{SUITE}"
     if shutil.which("debootstrap") is None:
         raise UserError(
             "No base image could be pulled and debootstrap is missing; install it (apt-get install debootstrap) "
@@ -82,8 +82,9 @@ def bootstrap_base(client, log: Log) -> str:
             raise UserError(f"debootstrap failed: {' | '.join(tail)}")
         tarball = Path(tmp) / "rootfs.tar"
         subprocess.run(["tar", "-C", str(root), "-cf", str(tarball), "."], check=True)
-        with open(tarball, "rb") as f:
-            client.api.import_image_from_stream(f, repository=BOOTSTRAP_TAG, tag=SUITE)
+        # Sent whole (a few hundred MB): the SDK's streamed upload carries a chunked
+        # header the engine rejects ("invalid byte in chunk length").
+        client.api.import_image_from_data(tarball.read_bytes(), repository=repository, tag=SUITE)
     return tag
 
 
