@@ -27,9 +27,13 @@ def docker_client():
 
 @pytest.fixture(scope="session")
 def sandbox_image(docker_client):
-    from harness.sandbox.image import ensure_image
+    # Tests never build (a build may pull or bootstrap over the network): setup does.
+    from harness.sandbox.image import image_exists, image_tag
 
-    return ensure_image(docker_client, log=lambda _msg: None)
+    if not image_exists(docker_client):
+        message = "the sandbox image is not built; run `harness sandbox build` (the README's setup does)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return image_tag()
 
 
 @pytest.fixture(scope="session")
