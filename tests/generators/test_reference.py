@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from harness.errors import UserError
-from harness.generators import Generator, GeneratorOptions, all_generators, get_generator
+from harness.generators import GeneratorOptions
 from harness.generators.reference import Reference
-from harness.generators.samples import Samples
 from harness.records import Message, Request
 
 
@@ -28,23 +27,3 @@ def test_reference_without_a_solution_is_an_error():
 
 def test_reference_config():
     assert Reference(GeneratorOptions()).config() == {"name": "reference"}
-
-
-def test_registry_lists_the_bundled_generators_sorted():
-    generators = all_generators()
-    assert {"reference", "samples"} <= set(generators)
-    assert list(generators) == sorted(generators)
-    assert all(issubclass(cls, Generator) and cls.name == name for name, cls in generators.items())
-
-
-def test_get_generator():
-    assert get_generator("reference") is Reference
-    assert get_generator("samples") is Samples
-
-
-def test_unknown_generator_lists_the_available_ones():
-    with pytest.raises(UserError, match="Unknown generator 'gpt'") as info:
-        get_generator("gpt")
-    assert "available generators: " in str(info.value)
-    for name in all_generators():
-        assert name in str(info.value)
