@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="summary table of a run")
     show.add_argument("run_dir", type=Path)
+    show.add_argument("--table", choices=["summary", "nir"], default="summary", help="which view (default summary)")
+    show.add_argument("--paper-definitions", action="store_true", help="nir table with the NIR paper's definitions")
     return parser
 
 
@@ -169,9 +171,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from harness.summary import summary_lines
+    from harness.summary import nir_lines, summary_lines
 
-    print("\n".join(summary_lines(args.run_dir)))
+    if args.table == "nir":
+        print("\n".join(nir_lines(args.run_dir, args.paper_definitions)))
+    else:
+        print("\n".join(summary_lines(args.run_dir)))
     return 0
 
 

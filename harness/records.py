@@ -143,6 +143,8 @@ class TurnRecord:
     generation: Generation
     candidate: str | None
     result: ExecResult
+    # StaticMetrics of the candidate as a dict (harness.scoring.static), or None without one.
+    static: dict[str, Any] | None = None
 
 
 @dataclass
@@ -181,6 +183,7 @@ class SampleRecord:
                     generation=Generation(**t["generation"]),
                     candidate=t["candidate"],
                     result=result,
+                    static=t.get("static"),
                 )
             )
         return cls(

@@ -7,6 +7,7 @@ uninterrupted one produce identical results.json files.
 from __future__ import annotations
 
 from collections import Counter
+from statistics import mean, median
 from typing import Any
 
 from harness.records import STATUSES, SampleRecord
@@ -18,9 +19,29 @@ DEFINITIONS = {
     "pass@k": "mean over problems of 1 - C(n-c, k) / C(n, k) (unbiased estimator, Chen et al. 2021); "
     "n samples per problem, c of them passing; reported for k <= n",
     "passed": "a sample passes when its candidate's every test passes in the sandbox",
+    "static": "tree-sitter metrics of the final candidate (harness.scoring.languages): mean and median over "
+    "samples with a candidate; complexity_max is a candidate's largest function complexity",
     "status_counts": "samples per final status (pass, fail, error, timeout, oom, killed, exited_early, "
     "syntax_error, no_code, harness_error)",
 }
+
+
+STATIC_FIELDS = ("complexity_max", "complexity_mean", "loc", "comment_lines", "characters", "error_nodes")
+
+
+def static_summary(records: list[SampleRecord]) -> dict[str, Any]:
+    """Mean and median of each static metric over samples with a candidate."""
+    statics = [r.turns[-1].static for r in records if r.turns and r.turns[-1].static]
+    statics = [s for s in statics if "error" not in s]
+    summary: dict[str, Any] = {
+        "candidates": len(statics),
+        "syntax_valid_rate": sum(s["syntax_valid"] for s in statics) / len(statics) if statics else 0.0,
+    }
+    columns = {f: [s[f] for s in statics] for f in STATIC_FIELDS}
+    columns["halstead_volume"] = [s["halstead"]["volume"] for s in statics if s.get("halstead")]
+    for name, values in columns.items():
+        summary[name] = {"mean": mean(values), "median": median(values)} if values else None
+    return summary
 
 
 def problem_order(problem_id: str) -> tuple[int, int | str]:
@@ -59,6 +80,7 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "complete": len(complete) == run["task"]["num_problems"],
         "metrics": {f"pass@{k}": mean_pass_at_k(complete, k) for k in ks_for(n)},
         "status_counts": {s: counts[s] for s in STATUSES if counts[s]},
+        "static": static_summary(records),
         "per_problem": per_problem,
         "definitions": DEFINITIONS,
     }

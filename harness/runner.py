@@ -30,6 +30,7 @@ from harness.generators import GeneratorOptions, get_generator
 from harness.records import ExecResult, Limits, Request, SampleRecord, TurnRecord, to_dict
 from harness.results import aggregate
 from harness.scoring.passk import ks_for
+from harness.scoring.static import static_metrics
 from harness.store import RunStore, config_hash
 from harness.tasks import TaskOptions, get_task
 
@@ -331,10 +332,11 @@ class Evaluation:
         answer = request.prefill + generation.text if generation.continues_prefill else generation.text
         candidate = self.task.extract(problem, answer)
         if candidate is None:
-            result = ExecResult("no_code", "no code found in the answer")
+            result, static = ExecResult("no_code", "no code found in the answer"), None
         else:
             result = pool.run(self.task.job(problem, candidate))
-        return TurnRecord(request.messages, request.prefill, generation, candidate, result)
+            static = static_metrics(candidate, self.task.language_of(problem))
+        return TurnRecord(request.messages, request.prefill, generation, candidate, result, static)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

@@ -26,3 +26,12 @@ def summary_lines(run_dir: Path) -> list[str]:
     counts = "  ".join(f"{k}={v}" for k, v in results["status_counts"].items())
     lines.append(f"statuses   {counts}")
     return lines
+
+
+def nir_lines(run_dir: Path, paper: bool) -> list[str]:
+    """The NIR paper's table for a run (see harness.scoring.nir_table)."""
+    from harness.scoring.nir_table import table
+
+    store = RunStore.open(run_dir)
+    run = store.read_run()
+    return table(store.samples(), run["generator"]["name"], paper)

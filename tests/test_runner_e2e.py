@@ -38,10 +38,17 @@ def test_demo_reference_passes_everything(tmp_path, capsys, docker_client, sandb
     assert record["sandbox"]["limits"]["memory_mb"] == 512
     assert record["task"]["prompt_template"]["name"] == "mbpp-3shot"
     assert len(record["config_hash"]) == 64
-    assert len((run / "samples.jsonl").read_text().splitlines()) == 16
+    samples = [json.loads(line) for line in (run / "samples.jsonl").read_text().splitlines()]
+    assert len(samples) == 16
+    assert all(s["turns"][0]["static"]["syntax_valid"] for s in samples)
+    assert results["static"]["candidates"] == 16 and results["static"]["syntax_valid_rate"] == 1.0
+    assert results["static"]["complexity_max"]["mean"] >= 1
     capsys.readouterr()
     assert main(["show", str(run)]) == 0
     assert "pass@1=1.0000" in capsys.readouterr().out
+    assert main(["show", str(run), "--table", "nir"]) == 0
+    out = capsys.readouterr().out
+    assert "syntactic correctness" in out and out.splitlines()[2].split()[1:3] == ["1.0000", "1.0000"]
 
 
 def test_samples_generator_statuses_and_pass_at_k(tmp_path, docker_client, sandbox_image):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness.scoring.languages import LanguageSpec, spec_for
@@ -172,3 +172,11 @@ def analyze(code: str, language: str) -> StaticMetrics:
         comment_lines=comment_lines,
         characters=len(code),
     )
+
+
+def static_metrics(code: str, language: str) -> dict[str, Any]:
+    """``analyze`` as a JSON-ready dict for a sample record; a failure is recorded, never raised."""
+    try:
+        return asdict(analyze(code, language))
+    except Exception as exc:  # metrics must never end a run
+        return {"language": language, "error": f"{type(exc).__name__}: {exc}"[:300]}

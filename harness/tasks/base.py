@@ -30,9 +30,14 @@ class Task(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    language: ClassVar[str] = "python"  # of the candidates, for static metrics
 
     def __init__(self, options: TaskOptions):
         self.options = options
+
+    def language_of(self, problem: Any) -> str:
+        """The language a candidate for this problem is written in."""
+        return self.language
 
     @abstractmethod
     def load(self) -> list[Any]:
