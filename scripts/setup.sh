@@ -11,6 +11,8 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
   "$PY" -m pip install -q torch==2.13.0 || say "torch==2.13.0 not installable here; model generators will be unavailable"
 fi
 "$PY" -m pip install -q -e '.[dev]'
+# Source files of the five non-Python languages, for the lizard cross-check tests.
+bash scripts/corpus.sh
 
 # 2. A Docker engine.
 if ! docker info >/dev/null 2>&1; then
