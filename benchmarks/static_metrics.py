@@ -1,17 +1,19 @@
-"""Our Python static metrics against radon's on a stdlib sample: agreement, corpus size and throughput.
+"""Our static metrics against radon (Python) and lizard (five languages): agreement, corpora, throughput.
 
     python benchmarks/static_metrics.py
 
-Needs only the standard library, harness and radon (no pytest). The sample, the comparison and the
-Halstead tolerance are those of tests/scoring/test_radon_crosscheck.py (loaded from its file): every k-th
-top-level module of the running interpreter's stdlib. Prints
+Needs harness, radon and lizard (no pytest). The samples, the comparisons and the Halstead tolerance are
+those of the cross-check tests (harness/scoring/radon_check.py: every k-th top-level module of the running
+interpreter's stdlib; harness/scoring/lizard_check.py: Debian-packaged sources installed by
+scripts/corpus.sh). Prints
 
 1. the corpus: modules, lines, functions (ours and radon's);
 2. cyclomatic complexity: functions matched by (name, def line), how many agree, the rate, and every
    remaining difference with its explanation;
 3. Halstead module totals: per quantity the median relative difference to radon's and the share of
    modules within 10% and 20%, then each documented tolerance and whether it holds;
-4. throughput, median of $HARNESS_BENCH_ROUNDS rounds (default 5) over the whole sample: our
+4. per language, lizard's functions, how many we match, and how many agree on cyclomatic complexity;
+5. throughput, median of $HARNESS_BENCH_ROUNDS rounds (default 5) over the whole sample: our
    ``analyze(code, "python")`` (parse, functions, complexity, Halstead, lines) against radon's
    ``cc_visit(code)`` plus ``h_visit(code)`` (each parses the source itself), in files/s and lines/s.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 from radon.complexity import cc_visit
 from radon.metrics import h_visit
 
+from harness.scoring import lizard_check
 from harness.scoring import radon_check as check
 from harness.scoring.static import analyze
 
@@ -89,6 +92,17 @@ def main() -> None:
     print("  tolerance:")
     for what, figure, holds in checks:
         print(f"    {what}: {figure:.1%} {'ok' if holds else 'FAIL'}")
+
+    print("\nCyclomatic complexity against lizard (Debian-packaged sources, scripts/corpus.sh):")
+    for language, packages in lizard_check.PACKAGES.items():
+        got = lizard_check.compare(language)
+        if got is None:
+            print(f"  {language:10} corpus missing: install {packages}")
+            continue
+        print(
+            f"  {language:10} {got.files:3} files, {got.lizard_functions:5} lizard functions, {got.matched:5} matched,"
+            f" {got.agreeing:5} agree ({got.agreement:.1%})"
+        )
 
     print(f"\nThroughput (median of {ROUNDS} rounds over the sample):")
     for label, work in (
