@@ -67,6 +67,8 @@ class LanguageSpec:
     operator_nodes: frozenset[str]
     aliases: tuple[str, ...] = ()
     extra: Callable[[Node], int] = field(default=lambda node: 0)
+    # Nodes whose descendants are not counted (the node itself still is).
+    unvisited: Callable[[Node], bool] = field(default=lambda node: False)
 
 
 # Rules of the javascript, java, cpp, go and rust entries (lizard's, see the module docstring).
@@ -121,10 +123,7 @@ def _python_extra(node: Node) -> int:
     - each ``case`` is +1, except the first irrefutable one (``case _:`` or a bare
       capture ``case x:``, guarded or not); a guard (an ``if_clause`` under a
       ``case_clause``) is no decision of its own;
-    - code radon never visits counts nothing: the condition and message of an
-      ``assert`` (the assert itself is +1, in ``decisions``), a function's
-      parameters (defaults, annotations), return annotation and decorators, and a
-      class nested in a function (radon drops it, methods and all);
+    - code radon never visits counts nothing (``_python_unvisited``);
     - ``except*`` handlers (and their try's ``else``) count like ``except``: radon
       6 checks for the ``Try`` node only and so gives ``TryStar`` nothing, an
       accident of Python 3.11's new node rather than a rule, so we diverge there.
@@ -145,17 +144,24 @@ def _python_extra(node: Node) -> int:
     if kind == "if_clause":
         parent = node.parent
         return -1 if parent is not None and parent.type == "case_clause" else 0
+    return 0
+
+
+def _python_unvisited(node: Node) -> bool:
+    """Code radon never visits, so nothing below it counts: an assert's condition and
+    message (the assert itself is +1), decorators, a function's parameters and return
+    annotation, and a class defined inside a function."""
+    kind = node.type
     if kind in ("assert_statement", "decorator"):
-        return _python_unvisited(node)
+        return True
     if kind in ("parameters", "type"):
-        parent = node.parent
-        return _python_unvisited(node) if parent is not None and parent.type == "function_definition" else 0
+        return node.parent is not None and node.parent.type == "function_definition"
     if kind == "class_definition":
         ancestor = node.parent
         while ancestor is not None and ancestor.type != "function_definition":
             ancestor = ancestor.parent
-        return _python_unvisited(node) if ancestor is not None else 0
-    return 0
+        return ancestor is not None
+    return False
 
 
 def _python_wildcard(case: Node) -> bool:
@@ -178,22 +184,6 @@ def _python_wildcard(case: Node) -> bool:
         return True
     inner = pattern.named_children
     return len(inner) == 1 and inner[0].type == "dotted_name" and inner[0].named_child_count == 1
-
-
-def _python_unvisited(node: Node) -> int:
-    """Minus what ``static._decisions`` counts below ``node``, so that code radon skips nets zero."""
-    spec = LANGUAGES["python"]
-    total = 0
-    stack = list(node.children)
-    while stack:
-        current = stack.pop()
-        if current.type in spec.functions:
-            continue
-        if current.type in spec.decisions or not current.is_named and current.type in spec.decision_tokens:
-            total += 1
-        total += _python_extra(current)
-        stack.extend(current.children)
-    return -total
 
 
 LANGUAGES: dict[str, LanguageSpec] = {
@@ -230,6 +220,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
                 }
             ),
             extra=_python_extra,
+            unvisited=_python_unvisited,
         ),
         LanguageSpec(
             name="javascript",

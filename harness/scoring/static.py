@@ -84,7 +84,8 @@ def _decisions(body, spec: LanguageSpec) -> int:
         if node.type in spec.decisions or not node.is_named and node.type in spec.decision_tokens:
             total += 1
         total += spec.extra(node)
-        stack.extend(node.children)
+        if not spec.unvisited(node):
+            stack.extend(node.children)
     return total
 
 
