@@ -53,8 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--revision", help="dataset revision on the hub (default: pinned)")
     ev.add_argument("--challenge-tests", action="store_true", help="also run MBPP's challenge_test_list")
     ev.add_argument("-n", type=_positive_int, default=1, help="samples per problem (default 1)")
-    ev.add_argument("--temperature", type=float, default=0.0)
+    ev.add_argument("--model-revision", help="model revision on the hub (branch, tag or commit)")
+    ev.add_argument("--temperature", type=float, default=0.0, help="0 is greedy (default)")
+    ev.add_argument("--top-p", type=float, default=1.0)
+    ev.add_argument("--top-k", type=int, default=0)
     ev.add_argument("--max-new-tokens", type=_positive_int, default=512)
+    ev.add_argument("--stop", nargs="+", default=[], help="stop strings (the answer is cut before them)")
+    ev.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when present)")
+    ev.add_argument("--dtype", help="float32, bfloat16, float16 (default: bfloat16 on cuda, else float32)")
     ev.add_argument("--limit", type=_positive_int, help="only the first N problems")
     ev.add_argument("--ids", nargs="+", help="only these problem ids (space or comma separated)")
     ev.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 2, help="sandbox containers")
@@ -115,9 +121,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ),
             generator_options=GeneratorOptions(
                 model=args.model,
+                model_revision=args.model_revision,
                 samples=args.samples,
                 temperature=args.temperature,
+                top_p=args.top_p,
+                top_k=args.top_k,
                 max_new_tokens=args.max_new_tokens,
+                stop=tuple(args.stop),
+                device=args.device,
+                dtype=args.dtype,
                 seed=args.seed,
             ),
             n=args.n,

@@ -67,7 +67,7 @@ class EvalOptions:
         return cls(
             **{k: v for k, v in data.items() if k not in ("task_options", "generator_options", "out", "limits")},
             task_options=TaskOptions(**{**t, "data": path(t["data"])}),
-            generator_options=GeneratorOptions(**{**g, "samples": path(g["samples"])}),
+            generator_options=GeneratorOptions(**{**g, "samples": path(g["samples"]), "stop": tuple(g["stop"])}),
             out=Path(data["out"]),
             limits=Limits(**data["limits"]),
         )

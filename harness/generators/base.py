@@ -15,9 +15,15 @@ class GeneratorOptions:
     """Generator settings from the command line; each generator reads the ones it uses."""
 
     model: str | None = None
+    model_revision: str | None = None
     samples: Path | None = None
     temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
     max_new_tokens: int = 512
+    stop: tuple[str, ...] = ()
+    device: str | None = None  # default: cuda when present, else cpu
+    dtype: str | None = None  # default: bfloat16 on cuda, float32 on cpu
     seed: int = 0
 
 

@@ -1,0 +1,111 @@
+"""The baseline generator on a tiny random Llama built from a config (no downloads)."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from tokenizers import Tokenizer, models, pre_tokenizers, trainers  # noqa: E402
+
+from harness.errors import UserError  # noqa: E402
+from harness.generators.base import GeneratorOptions  # noqa: E402
+from harness.generators.baseline import Baseline  # noqa: E402
+from harness.generators.hf import cut_at_stop, render_prompt  # noqa: E402
+from harness.records import Message, Request  # noqa: E402
+
+TEXT = "def add(a, b):\n    return a + b\n\nwrite a python function that adds two numbers ```python\n"
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>", "<pad>"])
+    tokenizer.train_from_iterator([TEXT] * 10, trainer)
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+    )
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(
+        vocab_size=fast.vocab_size,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        bos_token_id=fast.bos_token_id,
+        eos_token_id=fast.eos_token_id,
+        pad_token_id=fast.pad_token_id,
+    )
+    path = tmp_path_factory.mktemp("tiny-llama")
+    transformers.LlamaForCausalLM(config).save_pretrained(path)
+    fast.save_pretrained(path)
+    return path
+
+
+def request(text: str, seed: int = 0) -> Request:
+    return Request("1", 0, 0, [Message("user", text)], prefill="```python\n", seed=seed)
+
+
+def generator(model_dir, **options) -> Baseline:
+    return Baseline(GeneratorOptions(model=str(model_dir), **{"max_new_tokens": 8, **options}))
+
+
+def test_greedy_is_deterministic_and_counts_tokens(model_dir):
+    gen = generator(model_dir)
+    first, second = gen.generate([request("add two numbers")]), gen.generate([request("add two numbers")])
+    assert first[0].text == second[0].text
+    assert first[0].tokens_in > 0 and 0 < first[0].tokens_out <= 8
+
+
+def test_left_padded_batch_equals_single_runs(model_dir):
+    gen = generator(model_dir)
+    prompts = ["add", "write a python function that adds two numbers"]
+    batched = [g.text for g in gen.generate([request(p) for p in prompts])]
+    single = [gen.generate([request(p)])[0].text for p in prompts]
+    assert batched == single
+
+
+def test_sampling_depends_on_the_seed_and_repeats_with_it(model_dir):
+    gen = generator(model_dir, temperature=5.0, max_new_tokens=16)
+    a = gen.generate([request("add", seed=1)])[0].text
+    assert gen.generate([request("add", seed=1)])[0].text == a
+    assert any(gen.generate([request("add", seed=s)])[0].text != a for s in range(2, 8))
+
+
+def test_plain_prompt_without_a_chat_template_and_template_when_present(model_dir):
+    gen = generator(model_dir)
+    assert render_prompt(gen.lm.tokenizer, request("task")) == "task\n\n```python\n"
+    gen.lm.tokenizer.chat_template = "{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}[assistant]"
+    try:
+        assert render_prompt(gen.lm.tokenizer, request("task")) == "[user]task[assistant]```python\n"
+        assert gen.config()["chat_template"] is True
+    finally:
+        gen.lm.tokenizer.chat_template = None
+
+
+def test_stop_strings_cut_the_answer():
+    assert cut_at_stop("code\n```\nmore", ["```", "\nif __name__"]) == "code\n"
+    assert cut_at_stop("nothing to cut", ["```"]) == "nothing to cut"
+
+
+def test_config_records_decoding_and_device(model_dir):
+    config = generator(model_dir, temperature=0.7, top_p=0.9, stop=("```",)).config()
+    assert config | {"model": None} == config | {
+        "model": None,
+        "device": "cpu",
+        "dtype": "float32",
+        "temperature": 0.7,
+        "top_p": 0.9,
+        "stop": ["```"],
+    }
+
+
+def test_missing_model_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="needs --model"):
+        Baseline(GeneratorOptions())
+    with pytest.raises(UserError, match="Cannot load model"):
+        Baseline(GeneratorOptions(model=str(tmp_path / "nothing-here")))
