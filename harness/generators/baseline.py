@@ -27,18 +27,16 @@ class Baseline(Generator):
     def generate(self, requests: list[Request]) -> list[Generation]:
         import torch
 
-        from harness.generators.hf import cut_at_stop, render_prompt
+        from harness.generators.hf import cut_at_stop, render_prompt, seeded_sampler
 
         o, tok = self.options, self.lm.tokenizer
         prompts = [render_prompt(tok, r) for r in requests]
         batch = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=not tok.chat_template)
         batch = batch.to(self.lm.device)
-        # One seed per batch (from its first request): sampling is reproducible for the same
-        # batches; greedy decoding does not depend on it.
-        torch.manual_seed(requests[0].seed)
-        sampling: dict[str, Any] = {"do_sample": o.temperature > 0}
+        sampling: dict[str, Any] = {"do_sample": False}
         if o.temperature > 0:
-            sampling.update(temperature=o.temperature, top_p=o.top_p, top_k=o.top_k)
+            seeds = [r.seed for r in requests]
+            sampling["logits_processor"] = seeded_sampler(seeds, o.temperature, o.top_p, o.top_k, self.lm.device)
         started = time.perf_counter()
         with torch.no_grad():
             out = self.lm.model.generate(

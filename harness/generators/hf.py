@@ -71,3 +71,42 @@ def cut_at_stop(text: str, stops: list[str]) -> str:
     """``text`` up to the earliest stop string (excluded)."""
     cut = min((i for i in (text.find(s) for s in stops if s) if i >= 0), default=len(text))
     return text[:cut]
+
+
+def seeded_sampler(seeds: list[int], temperature: float, top_p: float, top_k: int, device: str):
+    """Logits processors that turn greedy decoding into sampling with one RNG per row.
+
+    Temperature, top-k and top-p shape the distribution; then Gumbel noise drawn from
+    each row's own generator is added, so the argmax greedy decoding takes is an exact
+    sample from the shaped distribution. Each sample depends on its own seed only, not
+    on which requests share its batch: a resumed run samples what the original would.
+    """
+    import torch
+    from transformers import LogitsProcessor, LogitsProcessorList
+    from transformers.generation.logits_process import (
+        TemperatureLogitsWarper,
+        TopKLogitsWarper,
+        TopPLogitsWarper,
+    )
+
+    class GumbelNoise(LogitsProcessor):
+        def __init__(self):
+            self.generators = [torch.Generator(device=device).manual_seed(seed) for seed in seeds]
+
+        def __call__(self, input_ids, scores):
+            noise = torch.stack(
+                [
+                    torch.rand(scores.shape[-1], generator=g, device=scores.device, dtype=torch.float32)
+                    for g in self.generators
+                ]
+            )
+            gumbel = -torch.log(-torch.log(noise.clamp_min(1e-20)))
+            return scores.float() + gumbel
+
+    processors = [TemperatureLogitsWarper(temperature)]
+    if top_k > 0:
+        processors.append(TopKLogitsWarper(top_k))
+    if top_p < 1.0:
+        processors.append(TopPLogitsWarper(top_p))
+    processors.append(GumbelNoise())
+    return LogitsProcessorList(processors)

@@ -69,6 +69,13 @@ def test_left_padded_batch_equals_single_runs(model_dir):
     assert batched == single
 
 
+def test_a_sample_depends_on_its_own_seed_not_on_its_batch(model_dir):
+    gen = generator(model_dir, temperature=5.0, max_new_tokens=16)
+    alone = gen.generate([request("add", seed=3)])[0].text
+    batched = gen.generate([request("write a function", seed=9), request("add", seed=3)])[1].text
+    assert batched == alone
+
+
 def test_sampling_depends_on_the_seed_and_repeats_with_it(model_dir):
     gen = generator(model_dir, temperature=5.0, max_new_tokens=16)
     a = gen.generate([request("add", seed=1)])[0].text
