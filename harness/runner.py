@@ -280,14 +280,9 @@ class Evaluation:
         started = {u: time.monotonic() for u in units}
         pending: dict[Future, Request] = {}
         finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
-        waiting = list(units)  # samples that need their next request
+        waiting = [r for u in units if (r := self._next_request(u, turns[u])) is not None]
         while waiting or pending:
-            requests = []
-            for pid, s in waiting:
-                request = self.task.request(self.problems[pid], s, turns[(pid, s)])
-                if request is not None:
-                    requests.append(dataclasses.replace(request, seed=sample_seed(self.options.seed, pid, s)))
-            waiting = []
+            requests, waiting = waiting, []
             for batch in _chunks(requests, self.options.batch_size):
                 for request, generation in zip(batch, self.generator.generate(batch), strict=True):
                     future = executor.submit(self._turn, pool, request, generation)
@@ -297,8 +292,16 @@ class Evaluation:
             while pending and not waiting:
                 waiting += self._collect(finished, pending, turns, started, progress, block=True)
 
-    def _collect(self, finished, pending, turns, started, progress, block: bool) -> list[tuple[str, int]]:
-        """Record finished turns; return the samples that want another turn."""
+    def _next_request(self, key: tuple[str, int], turns: list[TurnRecord]) -> Request | None:
+        """The task's next request for a sample, with the sample's own seed; None when it is done."""
+        problem_id, sample_index = key
+        request = self.task.request(self.problems[problem_id], sample_index, turns)
+        if request is None:
+            return None
+        return dataclasses.replace(request, seed=sample_seed(self.options.seed, problem_id, sample_index))
+
+    def _collect(self, finished, pending, turns, started, progress, block: bool) -> list[Request]:
+        """Record finished turns; return the next requests of samples that want another turn."""
         again = []
         while pending:
             try:
@@ -309,9 +312,9 @@ class Evaluation:
             request = pending.pop(future)
             key = (request.problem_id, request.sample_index)
             turns[key].append(future.result())
-            problem = self.problems[request.problem_id]
-            if self.task.request(problem, request.sample_index, turns[key]) is not None:
-                again.append(key)
+            follow_up = self._next_request(key, turns[key])
+            if follow_up is not None:
+                again.append(follow_up)
                 continue
             last = turns[key][-1].result
             record = SampleRecord(
