@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="run one evaluation")
     ev.add_argument("--task", help="task name (see `harness tasks`)")
     ev.add_argument("--generator", help="generator name (see `harness generators`)")
-    ev.add_argument("--model", help="model id or local path (model generators)")
+    ev.add_argument("--model", help="model id or local path (model generators; default: the bundled demo model)")
     ev.add_argument("--samples", type=Path, help="JSONL of task_id + completion (samples generator)")
     ev.add_argument("--data", type=Path, help="local dataset: .jsonl, .json, .parquet or a directory")
     ev.add_argument("--split", help="dataset split (MBPP: test, full, validation, train, prompt)")
@@ -61,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--stop", nargs="+", default=[], help="stop strings (the answer is cut before them)")
     ev.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when present)")
     ev.add_argument("--dtype", help="float32, bfloat16, float16 (default: bfloat16 on cuda, else float32)")
+    ev.add_argument(
+        "--layer",
+        help="nir: injection layer(s); a comma list is a sweep sharing one thinking trace, "
+        "'+' joins layers of one condition, 'none' is the control (e.g. 1,10,23,none)",
+    )
+    ev.add_argument("--source-layer", type=int, help="nir: layer whose input states become the CRVs (default: K)")
+    ev.add_argument(
+        "--crv-text",
+        choices=["sections", "full"],
+        default="sections",
+        help="nir: encode the thinking notes' tagged sections (default) or the full trace, after the task",
+    )
+    ev.add_argument("--think-prompt", help="nir: thinking-stage template name or TOML file (default nir-think)")
+    ev.add_argument("--think-tokens", type=_positive_int, default=256, help="nir: max new tokens of the thinking")
     ev.add_argument("--limit", type=_positive_int, help="only the first N problems")
     ev.add_argument("--ids", nargs="+", help="only these problem ids (space or comma separated)")
     ev.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 2, help="sandbox containers")
@@ -95,6 +109,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from harness.generators import GeneratorOptions
+    from harness.generators.nir import parse_layers
     from harness.records import Limits
     from harness.runner import EvalOptions, Evaluation
     from harness.tasks import TaskOptions
@@ -131,6 +146,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 device=args.device,
                 dtype=args.dtype,
                 seed=args.seed,
+                layers=parse_layers(args.layer) if args.layer else (),
+                source_layer=args.source_layer,
+                crv_text=args.crv_text,
+                think_prompt=args.think_prompt,
+                think_tokens=args.think_tokens,
             ),
             n=args.n,
             limit=args.limit,

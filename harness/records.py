@@ -49,6 +49,7 @@ class Request:
     prefill: str = ""  # text the assistant's answer starts with (part of the answer)
     reference: str | None = None  # the canonical answer, in the task's answer format
     seed: int = 0
+    condition: str = ""  # the generator's condition (a layer sweep has several); "" when it has one
 
 
 @dataclass(frozen=True)
@@ -157,10 +158,11 @@ class SampleRecord:
     passed: bool
     turns: list[TurnRecord]
     seconds: float
+    condition: str = ""
 
     @property
-    def key(self) -> tuple[str, int]:
-        return (self.problem_id, self.sample_index)
+    def key(self) -> tuple[str, int, str]:
+        return (self.problem_id, self.sample_index, self.condition)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SampleRecord:
@@ -193,4 +195,5 @@ class SampleRecord:
             passed=data["passed"],
             turns=turns,
             seconds=data["seconds"],
+            condition=data.get("condition", ""),
         )

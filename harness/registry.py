@@ -15,8 +15,9 @@ class Registry(Generic[T]):
     """Classes register themselves with ``@registry.register``; every module of the
     package is imported on first lookup, so adding one is adding one file."""
 
-    def __init__(self, kind: str, package: str):
-        self.kind, self.package = kind, package
+    def __init__(self, kind: str, package: str, helpers: frozenset[str] = frozenset()):
+        # helpers: modules that register nothing and import heavy libraries (torch), skipped here
+        self.kind, self.package, self.helpers = kind, package, helpers | {"base"}
         self.entries: dict[str, type[T]] = {}
 
     def register(self, cls: type[T]) -> type[T]:
@@ -27,7 +28,7 @@ class Registry(Generic[T]):
     def all(self) -> dict[str, type[T]]:
         module = importlib.import_module(self.package)
         for info in pkgutil.iter_modules(module.__path__):
-            if info.name != "base":
+            if info.name not in self.helpers:
                 importlib.import_module(f"{self.package}.{info.name}")
         return dict(sorted(self.entries.items()))
 

@@ -13,7 +13,7 @@ from typing import Any
 from harness.records import STATUSES, SampleRecord
 from harness.scoring.passk import ks_for, mean_pass_at_k, pass_at_k
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DEFINITIONS = {
     "pass@k": "mean over problems of 1 - C(n-c, k) / C(n, k) (unbiased estimator, Chen et al. 2021); "
@@ -21,6 +21,9 @@ DEFINITIONS = {
     "passed": "a sample passes when its candidate's every test passes in the sandbox",
     "static": "tree-sitter metrics of the final candidate (harness.scoring.languages): mean and median over "
     "samples with a candidate; complexity_max is a candidate's largest function complexity",
+    "conditions": "a run with several generator conditions (a layer sweep: layer=K, layer=K1+K2, none) reports "
+    "each condition's problems, metrics, status_counts, static and per_problem under conditions[name]; "
+    "every condition sees the same problems, samples and seeds",
     "status_counts": "samples per final status (pass, fail, error, timeout, oom, killed, exited_early, "
     "syntax_error, no_code, harness_error)",
 }
@@ -49,9 +52,8 @@ def problem_order(problem_id: str) -> tuple[int, int | str]:
     return (0, int(problem_id)) if problem_id.isdigit() else (1, problem_id)
 
 
-def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any]:
-    """The results.json document for a run from its finished samples."""
-    n = run["eval"]["n"]
+def condition_block(records: list[SampleRecord], n: int, expected: int) -> dict[str, Any]:
+    """pass@k, statuses, static metrics and per-problem rows over one condition's samples."""
     by_problem: dict[str, list[SampleRecord]] = {}
     for record in records:
         by_problem.setdefault(record.problem_id, []).append(record)
@@ -67,6 +69,26 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
     complete = [(p["n"], p["c"]) for p in per_problem if p["n"] == n]
     counts = Counter(r.status for r in records)
     return {
+        "problems": len(per_problem),
+        "samples": len(records),
+        "complete": len(complete) == expected,
+        "metrics": {f"pass@{k}": mean_pass_at_k(complete, k) for k in ks_for(n)},
+        "status_counts": {s: counts[s] for s in STATUSES if counts[s]},
+        "static": static_summary(records),
+        "per_problem": per_problem,
+    }
+
+
+def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any]:
+    """The results.json document for a run from its finished samples.
+
+    A run with one condition has its metrics at the top level; a run with several
+    (a layer sweep) has one block per condition under ``conditions``, in run order.
+    """
+    n, expected = run["eval"]["n"], run["task"]["num_problems"]
+    names = run["eval"].get("conditions", [""])
+    blocks = {c: condition_block([r for r in records if r.condition == c], n, expected) for c in names}
+    doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run["run_id"],
         "config_hash": run["config_hash"],
@@ -74,13 +96,15 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "generator": run["generator"]["name"],
         "sandbox": run["sandbox"]["backend"],
         "n": n,
-        "problems": len(per_problem),
-        "problems_expected": run["task"]["num_problems"],
+        "problems_expected": expected,
         "samples": len(records),
-        "complete": len(complete) == run["task"]["num_problems"],
-        "metrics": {f"pass@{k}": mean_pass_at_k(complete, k) for k in ks_for(n)},
-        "status_counts": {s: counts[s] for s in STATUSES if counts[s]},
-        "static": static_summary(records),
-        "per_problem": per_problem,
-        "definitions": DEFINITIONS,
+        "complete": all(b["complete"] for b in blocks.values()),
+        "condition_names": [c for c in names if c],
     }
+    if names == [""]:
+        block = blocks[""]
+        doc.update({k: v for k, v in block.items() if k not in ("samples", "complete")})
+    else:
+        doc["conditions"] = {c: block for c, block in blocks.items()}
+    doc["definitions"] = DEFINITIONS
+    return doc

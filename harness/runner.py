@@ -67,7 +67,14 @@ class EvalOptions:
         return cls(
             **{k: v for k, v in data.items() if k not in ("task_options", "generator_options", "out", "limits")},
             task_options=TaskOptions(**{**t, "data": path(t["data"])}),
-            generator_options=GeneratorOptions(**{**g, "samples": path(g["samples"]), "stop": tuple(g["stop"])}),
+            generator_options=GeneratorOptions(
+                **{
+                    **g,
+                    "samples": path(g["samples"]),
+                    "stop": tuple(g["stop"]),
+                    "layers": tuple(tuple(c) for c in g.get("layers", ())),
+                }
+            ),
             out=Path(data["out"]),
             limits=Limits(**data["limits"]),
         )
@@ -220,7 +227,7 @@ class Evaluation:
             "base": base,
             "limits": to_dict(o.limits),
         }
-        evaluation = {"n": o.n, "seed": o.seed, "ks": ks_for(o.n)}
+        evaluation = {"n": o.n, "seed": o.seed, "ks": ks_for(o.n), "conditions": self.generator.conditions()}
         identity = {
             "harness": __version__,
             "task": task_config,
@@ -255,7 +262,14 @@ class Evaluation:
     def execute(self, show_progress: bool) -> Path:
         """Run every unfinished sample; write results.json; return the run directory."""
         done = {r.key for r in self.store.samples(repair=True)}
-        units = [(pid, s) for pid in self.problems for s in range(self.options.n) if (pid, s) not in done]
+        # a problem's conditions sit side by side, so they share batches (and the NIR thinking trace)
+        units = [
+            (pid, s, c)
+            for pid in self.problems
+            for s in range(self.options.n)
+            for c in self.generator.conditions()
+            if (pid, s, c) not in done
+        ]
         label = f"{self.options.task} · {self.options.generator}"
         progress = Progress(len(done) + len(units), len(done), label, show_progress)
         executor = ThreadPoolExecutor(self.options.workers)
@@ -276,7 +290,7 @@ class Evaluation:
         return self.store.root
 
     def _rounds(self, units, pool, executor: ThreadPoolExecutor, progress: Progress) -> None:
-        turns: dict[tuple[str, int], list[TurnRecord]] = {u: [] for u in units}
+        turns: dict[tuple[str, int, str], list[TurnRecord]] = {u: [] for u in units}
         started = {u: time.monotonic() for u in units}
         pending: dict[Future, Request] = {}
         finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
@@ -292,13 +306,17 @@ class Evaluation:
             while pending and not waiting:
                 waiting += self._collect(finished, pending, turns, started, progress, block=True)
 
-    def _next_request(self, key: tuple[str, int], turns: list[TurnRecord]) -> Request | None:
-        """The task's next request for a sample, with the sample's own seed; None when it is done."""
-        problem_id, sample_index = key
+    def _next_request(self, key: tuple[str, int, str], turns: list[TurnRecord]) -> Request | None:
+        """The task's next request for a sample, with the sample's own seed; None when it is done.
+
+        The seed does not depend on the condition, so the conditions of a sample differ only
+        in what the condition changes."""
+        problem_id, sample_index, condition = key
         request = self.task.request(self.problems[problem_id], sample_index, turns)
         if request is None:
             return None
-        return dataclasses.replace(request, seed=sample_seed(self.options.seed, problem_id, sample_index))
+        seed = sample_seed(self.options.seed, problem_id, sample_index)
+        return dataclasses.replace(request, seed=seed, condition=condition)
 
     def _collect(self, finished, pending, turns, started, progress, block: bool) -> list[Request]:
         """Record finished turns; return the next requests of samples that want another turn."""
@@ -310,7 +328,7 @@ class Evaluation:
                 break
             block = False
             request = pending.pop(future)
-            key = (request.problem_id, request.sample_index)
+            key = (request.problem_id, request.sample_index, request.condition)
             turns[key].append(future.result())
             follow_up = self._next_request(key, turns[key])
             if follow_up is not None:
@@ -324,6 +342,7 @@ class Evaluation:
                 passed=last.passed,
                 turns=turns.pop(key),
                 seconds=round(time.monotonic() - started.pop(key), 4),
+                condition=request.condition,
             )
             self.store.append(record)
             progress.advance(record.passed)

@@ -159,3 +159,38 @@ def test_sandbox_clean_removes_orphans(docker_client, sandbox_image, capsys):
     assert main(["sandbox", "clean"]) == 0
     assert "removed" in capsys.readouterr().out
     assert not docker_client.api.containers(all=True, filters={"label": "harness.run=pytest-orphan"})
+
+
+def test_a_layer_sweep_reports_each_condition_and_resumes(tmp_path, capsys, docker_client, sandbox_image):
+    pytest.importorskip("transformers")
+    from tests.generators.conftest import build_tiny_llama
+
+    model = build_tiny_llama(tmp_path / "tiny")
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "nir", "--model", str(model), "--layer", "1,2+3,none"]
+    argv += ["--limit", "3", "--max-new-tokens", "8", "--think-tokens", "8", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "runs")]) == 0
+    (run,) = run_dirs(tmp_path / "runs")
+    results = json.loads((run / "results.json").read_text())
+    assert results["schema_version"] == 2 and results["samples"] == 9 and results["complete"]
+    assert results["condition_names"] == ["layer=1", "layer=2+3", "none"]
+    assert list(results["conditions"]) == results["condition_names"]
+    assert all(block["problems"] == 3 and "pass@1" in block["metrics"] for block in results["conditions"].values())
+    records = [json.loads(line) for line in (run / "samples.jsonl").read_text().splitlines()]
+    by_problem: dict[str, set[str]] = {}
+    for r in records:
+        extras = r["turns"][0]["generation"]["extras"]
+        layers = [] if r["condition"] == "none" else [int(k) for k in r["condition"].removeprefix("layer=").split("+")]
+        assert extras["condition"] == r["condition"] and extras["layers"] == layers
+        by_problem.setdefault(r["problem_id"], set()).add(extras["thinking"])
+    assert all(len(traces) == 1 for traces in by_problem.values())  # one thinking trace per problem
+    capsys.readouterr()
+    assert main(["show", str(run), "--table", "nir"]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:]
+    assert [row.split()[0] for row in rows] == ["layer=1", "layer=2+3", "none"]
+
+    # drop the last four samples, resume: the same results.json
+    lines = (run / "samples.jsonl").read_text().splitlines(keepends=True)
+    (run / "samples.jsonl").write_text("".join(lines[:5]))
+    (run / "results.json").unlink()
+    assert main(["eval", "--resume", str(run), "--quiet"]) == 0
+    assert json.loads((run / "results.json").read_text()) == results

@@ -98,7 +98,7 @@ def test_from_dict_round_trips_every_field():
     assert again == original
     assert again.turns[0].generation.extras == {"finish": "stop"}
     assert again.turns[0].result.stderr.truncated is True
-    assert again.key == ("11", 0)
+    assert again.key == ("11", 0, "")
 
 
 def test_a_later_line_for_the_same_sample_wins(store):

@@ -3,7 +3,7 @@
 from harness.generators.base import Generator, GeneratorOptions
 from harness.registry import Registry
 
-_generators: Registry[Generator] = Registry("generator", __name__)
+_generators: Registry[Generator] = Registry("generator", __name__, helpers=frozenset({"hf", "inject"}))
 register = _generators.register
 all_generators = _generators.all
 get_generator = _generators.get

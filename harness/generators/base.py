@@ -25,6 +25,12 @@ class GeneratorOptions:
     device: str | None = None  # default: cuda when present, else cpu
     dtype: str | None = None  # default: bfloat16 on cuda, float32 on cpu
     seed: int = 0
+    # nir: conditions (each a tuple of injection layers; () is the no-injection control) and their settings
+    layers: tuple[tuple[int, ...], ...] = ()
+    source_layer: int | None = None
+    crv_text: str = "sections"
+    think_prompt: str | None = None
+    think_tokens: int = 256
 
 
 class Generator(ABC):
@@ -37,6 +43,10 @@ class Generator(ABC):
     @abstractmethod
     def generate(self, requests: list[Request]) -> list[Generation]:
         """One generation per request, in order."""
+
+    def conditions(self) -> list[str]:
+        """The conditions every sample is generated under (a layer sweep has several; most generators one)."""
+        return [""]
 
     @abstractmethod
     def config(self) -> dict[str, Any]:

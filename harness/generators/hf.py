@@ -6,11 +6,21 @@ module is imported only by generators that are actually used.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness.errors import UserError
 from harness.records import Request
+
+# A tiny Llama-architecture model trained by scripts/train_demo_model.py on the Python
+# standard library: the default --model, so a fresh machine runs without downloads.
+# It is a demo, not a code model; every run that uses it says so.
+DEMO_MODEL = Path(__file__).parent / "demo_model"
+DEMO_NAME = "bundled:demo_model"
+DEMO_LABEL = "DEMO MODEL (tiny, trained on the Python standard library; not a real code model)"
 
 
 @dataclass
@@ -20,6 +30,36 @@ class LoadedModel:
     device: str
     dtype: str
     revision: str | None
+    name: str = ""  # what --model said, or DEMO_NAME
+    demo: bool = False
+
+    def describe(self) -> dict[str, Any]:
+        """The model's part of a generator's config."""
+        facts: dict[str, Any] = {"model": self.name, "model_revision": self.revision}
+        if self.demo:
+            weights = DEMO_MODEL / "model.safetensors"
+            facts["demo_model"] = DEMO_LABEL
+            facts["model_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else None
+        facts.update(device=self.device, dtype=self.dtype, chat_template=bool(self.tokenizer.chat_template))
+        return facts
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How new tokens are chosen: greedy when temperature is 0."""
+
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
+    max_new_tokens: int = 512
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    tokens_in: int
+    tokens_out: int
 
 
 def pick_device(requested: str | None) -> str:
@@ -36,11 +76,19 @@ def pick_dtype(requested: str | None, device: str) -> str:
     return "bfloat16" if device.startswith("cuda") else "float32"
 
 
-def load_model(name: str, revision: str | None, device: str | None, dtype: str | None) -> LoadedModel:
-    """Model and tokenizer by hub id or local path; UserError when they cannot be loaded."""
+def load_model(name: str | None, revision: str | None, device: str | None, dtype: str | None) -> LoadedModel:
+    """Model and tokenizer by hub id or local path (None: the bundled demo model); UserError when they cannot load."""
     import torch
+    import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    transformers.utils.logging.disable_progress_bar()  # the harness draws its own progress
+    transformers.utils.logging.set_verbosity_error()
+    demo = name is None
+    if demo:
+        if not (DEMO_MODEL / "config.json").is_file():
+            raise UserError(f"The bundled demo model is missing from {DEMO_MODEL}; pass --model (a hub id or a path).")
+        name = str(DEMO_MODEL)
     device = pick_device(device)
     dtype = pick_dtype(dtype, device)
     if not hasattr(torch, dtype) or not isinstance(getattr(torch, dtype), torch.dtype):
@@ -54,7 +102,43 @@ def load_model(name: str, revision: str | None, device: str | None, dtype: str |
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model.to(device).eval()
-    return LoadedModel(model, tokenizer, device, dtype, revision)
+    return LoadedModel(model, tokenizer, device, dtype, revision, DEMO_NAME if demo else name, demo)
+
+
+def complete(
+    lm: LoadedModel, prompts: list[str], seeds: list[int], decoding: Decoding
+) -> tuple[list[Completion], float]:
+    """Continue each prompt (left-padded batch); the completions and the seconds the batch took.
+
+    Greedy unless ``decoding.temperature`` > 0; then row i samples from its own RNG seeded
+    with ``seeds[i]``. A row ends at the tokenizer's EOS; its text is cut at the first stop string.
+    """
+    import torch
+
+    tok = lm.tokenizer
+    batch = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=not tok.chat_template)
+    batch = batch.to(lm.device)
+    sampling: dict[str, Any] = {"do_sample": False}
+    if decoding.temperature > 0:
+        sampling["logits_processor"] = seeded_sampler(
+            seeds, decoding.temperature, decoding.top_p, decoding.top_k, lm.device
+        )
+    started = time.perf_counter()
+    with torch.no_grad():
+        out = lm.model.generate(
+            **batch, max_new_tokens=decoding.max_new_tokens, pad_token_id=tok.pad_token_id, **sampling
+        )
+    seconds = time.perf_counter() - started
+    width = batch["input_ids"].shape[1]
+    results = []
+    for row, mask in zip(out, batch["attention_mask"], strict=True):
+        new = row[width:]
+        if tok.eos_token_id is not None:
+            ends = (new == tok.eos_token_id).nonzero()
+            new = new[: int(ends[0])] if len(ends) else new
+        text = cut_at_stop(tok.decode(new, skip_special_tokens=True), list(decoding.stop))
+        results.append(Completion(text, int(mask.sum()), int(len(new))))
+    return results, seconds
 
 
 def render_prompt(tokenizer: Any, request: Request) -> str:

@@ -105,9 +105,11 @@ def paper(records: list[SampleRecord]) -> dict[str, float]:
     }
 
 
-def table(records: list[SampleRecord], label: str, use_paper: bool) -> list[str]:
-    """Rows of the table, one per condition (a run is one condition for now)."""
-    values: dict[str, Any] = (paper if use_paper else ours)(records)
+def table(records: list[SampleRecord], label: str, use_paper: bool, conditions: list[str] | None = None) -> list[str]:
+    """Rows of the table, one per condition (in ``conditions`` order); a run without conditions is one row."""
     head = f"{'condition':<24}" + "".join(f"{c.replace('_', ' '):>24}" for c in COLUMNS)
-    row = f"{label:<24}" + "".join(f"{values[c]:>24.4f}" for c in COLUMNS)
-    return [f"definitions: {'NIR paper' if use_paper else 'harness'}", head, row]
+    lines = [f"definitions: {'NIR paper' if use_paper else 'harness'}", head]
+    for condition in conditions or [""]:
+        values: dict[str, Any] = (paper if use_paper else ours)([r for r in records if r.condition == condition])
+        lines.append(f"{condition or label:<24}" + "".join(f"{values[c]:>24.4f}" for c in COLUMNS))
+    return lines

@@ -8,13 +8,13 @@ The run records the template's name, path and sha256.
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import UserError
+from harness.templates import fill, read_template
+
+__all__ = ["Template", "fill", "load_template", "TEMPLATES_DIR"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -38,34 +38,14 @@ class Template:
 
 def load_template(name_or_path: str) -> Template:
     """A bundled template by name (``mbpp-3shot``) or a TOML file by path."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = TEMPLATES_DIR / f"{name_or_path}.toml"
-    if not path.is_file():
-        bundled = ", ".join(sorted(p.stem for p in TEMPLATES_DIR.glob("*.toml")))
-        raise UserError(f"Prompt template {name_or_path!r} not found; bundled templates: {bundled}.")
-    raw = path.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"Prompt template {path} is not valid TOML: {exc}.") from None
-    missing = [k for k in ("user", "assistant") if not isinstance(data.get(k), str)]
-    if missing:
-        raise UserError(f"Prompt template {path} lacks the string field(s): {', '.join(missing)}.")
+    t = read_template(name_or_path, TEMPLATES_DIR, ("user", "assistant"))
     return Template(
-        name=str(data.get("name", path.stem)),
-        path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        shots=[int(x) for x in data.get("shots", [])],
-        system=str(data.get("system", "")),
-        user=data["user"],
-        assistant=data["assistant"],
-        prefill=str(data.get("prefill", "")),
+        name=t.name,
+        path=t.path,
+        sha256=t.sha256,
+        shots=[int(x) for x in t.data.get("shots", [])],
+        system=str(t.data.get("system", "")),
+        user=t.data["user"],
+        assistant=t.data["assistant"],
+        prefill=str(t.data.get("prefill", "")),
     )
-
-
-def fill(template: str, fields: dict[str, str], where: Path) -> str:
-    try:
-        return template.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise UserError(f"Prompt template {where} uses an unknown field or bad braces: {exc}.") from None

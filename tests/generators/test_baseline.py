@@ -7,43 +7,11 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers  # noqa: E402
-
 from harness.errors import UserError  # noqa: E402
 from harness.generators.base import GeneratorOptions  # noqa: E402
 from harness.generators.baseline import Baseline  # noqa: E402
 from harness.generators.hf import cut_at_stop, render_prompt  # noqa: E402
 from harness.records import Message, Request  # noqa: E402
-
-TEXT = "def add(a, b):\n    return a + b\n\nwrite a python function that adds two numbers ```python\n"
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    trainer = trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>", "<pad>"])
-    tokenizer.train_from_iterator([TEXT] * 10, trainer)
-    fast = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
-    )
-    torch.manual_seed(0)
-    config = transformers.LlamaConfig(
-        vocab_size=fast.vocab_size,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
-        bos_token_id=fast.bos_token_id,
-        eos_token_id=fast.eos_token_id,
-        pad_token_id=fast.pad_token_id,
-    )
-    path = tmp_path_factory.mktemp("tiny-llama")
-    transformers.LlamaForCausalLM(config).save_pretrained(path)
-    fast.save_pretrained(path)
-    return path
 
 
 def request(text: str, seed: int = 0) -> Request:

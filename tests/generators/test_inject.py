@@ -59,9 +59,7 @@ def crv_of(model, tokens, layer: int):
 
 def greedy(model, prompt, mask=None, new=6, **kwargs):
     with torch.no_grad():
-        out = model.generate(
-            prompt, attention_mask=mask, max_new_tokens=new, do_sample=False, pad_token_id=0, **kwargs
-        )
+        out = model.generate(prompt, attention_mask=mask, max_new_tokens=new, do_sample=False, pad_token_id=0, **kwargs)
     return out[:, prompt.shape[1] :]
 
 
@@ -210,9 +208,8 @@ def test_bad_inputs_raise_clear_errors(model):
         Injector(model, {1: torch.zeros(1, 3, HIDDEN + 1)})
     with pytest.raises(ValueError, match="valid mask"):
         Injector(model, {1: crv}, {1: torch.ones(1, 2, dtype=torch.bool)})
-    with pytest.raises(ValueError, match="batch 3"):
-        with Injector(model, {1: torch.zeros(3, 2, HIDDEN)}):
-            logits(model, left_pad([PROMPT, PROMPT])[0])
+    with pytest.raises(ValueError, match="batch 3"), Injector(model, {1: torch.zeros(3, 2, HIDDEN)}):
+        logits(model, left_pad([PROMPT, PROMPT])[0])
     assert all(not m._forward_pre_hooks for m in model.modules())
 
 
