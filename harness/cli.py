@@ -165,6 +165,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     evaluation = Evaluation(options, resume=args.resume, log=log)
     log(f"run directory: {evaluation.store.root}")
+    if evaluation.run["generator"].get("demo_model"):
+        log(f"model: {evaluation.run['generator']['demo_model']}; pass --model for a real one")
     run_dir = evaluation.execute(show_progress=not args.quiet and sys.stderr.isatty())
     from harness.summary import summary_lines
 

@@ -94,6 +94,8 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "config_hash": run["config_hash"],
         "task": run["task"]["name"],
         "generator": run["generator"]["name"],
+        "model": run["generator"].get("model"),
+        **({"demo_model": run["generator"]["demo_model"]} if run["generator"].get("demo_model") else {}),
         "sandbox": run["sandbox"]["backend"],
         "n": n,
         "problems_expected": expected,

@@ -185,7 +185,9 @@ def test_a_layer_sweep_reports_each_condition_and_resumes(tmp_path, capsys, dock
     assert all(len(traces) == 1 for traces in by_problem.values())  # one thinking trace per problem
     capsys.readouterr()
     assert main(["show", str(run), "--table", "nir"]) == 0
-    rows = capsys.readouterr().out.splitlines()[2:]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"model: {model}"
+    rows = out[3:]
     assert [row.split()[0] for row in rows] == ["layer=1", "layer=2+3", "none"]
 
     # drop the last four samples, resume: the same results.json
@@ -194,3 +196,19 @@ def test_a_layer_sweep_reports_each_condition_and_resumes(tmp_path, capsys, dock
     (run / "results.json").unlink()
     assert main(["eval", "--resume", str(run), "--quiet"]) == 0
     assert json.loads((run / "results.json").read_text()) == results
+
+
+def test_the_readme_main_command_runs_nir_on_the_demo_model(tmp_path, capsys, docker_client, sandbox_image):
+    pytest.importorskip("transformers")
+    from harness.generators.hf import DEMO_LABEL
+
+    argv = ["eval", "--generator", "nir", "--layer", "23", "--task", "mbpp-demo", "--out", str(tmp_path), "--quiet"]
+    assert main(argv) == 0
+    assert DEMO_LABEL in capsys.readouterr().out  # the summary names the demo model
+    (run,) = run_dirs(tmp_path)
+    results = json.loads((run / "results.json").read_text())
+    assert results["demo_model"] == DEMO_LABEL and results["complete"]
+    assert results["samples"] == 16 and results["condition_names"] == ["layer=23"]
+    records = [json.loads(line) for line in (run / "samples.jsonl").read_text().splitlines()]
+    extras = [r["turns"][0]["generation"]["extras"] for r in records]
+    assert all(e["crv_tokens"] > 0 and e["thinking"] and e["layers"] == [23] for e in extras)

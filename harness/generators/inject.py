@@ -65,12 +65,12 @@ def check_model(model: Any) -> int:
     return config.num_hidden_layers
 
 
-def check_layer(layer: Any, num_layers: int, what: str = "injection layer") -> int:
+def check_layer(layer: Any, num_layers: int, what: str = "the injection layer") -> int:
     """An int in [0, num_layers); negative values are refused, not wrapped."""
     if isinstance(layer, bool) or not isinstance(layer, int):
-        raise ValueError(f"the {what} must be an integer, got {layer!r}")
+        raise ValueError(f"{what} must be an integer, got {layer!r}")
     if not 0 <= layer < num_layers:
-        raise ValueError(f"the {what} must be in 0..{num_layers - 1} for this {num_layers}-layer model, got {layer}")
+        raise ValueError(f"{what} must be in 0..{num_layers - 1} for this {num_layers}-layer model, got {layer}")
     return layer
 
 
