@@ -41,7 +41,8 @@ def sweep(name: str, argv: list[str], out: Path) -> None:
     print(f"== {name}: {results['problems_expected']} problems, {results['samples']} samples, {wall:.0f} s wall")
     print(f"   model {config['model']}" + (f"  [{config['demo_model']}]" if config.get("demo_model") else ""))
     print(f"   harness {' '.join(argv)}")
-    for condition, block in results["conditions"].items():
+    blocks = results.get("conditions") or {results["condition_names"][0]: results}
+    for condition, block in blocks.items():
         counts = " ".join(f"{k}={v}" for k, v in block["status_counts"].items())
         print(f"   {condition:<12} pass@1 {block['metrics']['pass@1']:.4f}   {counts}")
     for paper in (False, True):

@@ -21,6 +21,7 @@ Default model: the bundled demo model.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import resource
 import statistics
@@ -76,7 +77,7 @@ def main() -> None:
     task = MBPPDemo(TaskOptions())
     problems = task.load()[: args.batch]
     requests = [task.request(p, 0, []) for p in problems]
-    requests = [r.__class__(**{**r.__dict__, "condition": f"layer={args.layer}"}) for r in requests]
+    requests = [dataclasses.replace(r, condition=f"layer={args.layer}") for r in requests]
     gen = NIR(GeneratorOptions(model=args.model, layers=parse_layers(str(args.layer)), think_tokens=128))
     lm, tok = gen.lm, gen.lm.tokenizer
     rss_loaded = peak_rss_mb()
@@ -86,7 +87,7 @@ def main() -> None:
     thinking_s = time.perf_counter() - started
     thoughts = [gen.thoughts[(r.problem_id, r.sample_index, r.turn)] for r in requests]
     started = time.perf_counter()
-    per_row = [gen._crvs(t, {args.layer})[args.layer] for t in thoughts]
+    per_row = [gen._crvs(t, (args.layer,))[args.layer] for t in thoughts]
     crv_s = time.perf_counter() - started
     width = max(c.shape[0] for c in per_row)
     crvs = torch.zeros(len(per_row), width, lm.model.config.hidden_size, device=lm.device)

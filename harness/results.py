@@ -103,8 +103,8 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "complete": all(b["complete"] for b in blocks.values()),
         "condition_names": [c for c in names if c],
     }
-    if names == [""]:
-        block = blocks[""]
+    if len(names) == 1:
+        block = blocks[names[0]]
         doc.update({k: v for k, v in block.items() if k not in ("samples", "complete")})
     else:
         doc["conditions"] = {c: block for c, block in blocks.items()}

@@ -42,4 +42,6 @@ def nir_lines(run_dir: Path, paper: bool) -> list[str]:
     run = store.read_run()
     gen = run["generator"]
     model = [f"model: {gen['model']}" + (f"  [{gen['demo_model']}]" if gen.get("demo_model") else "")]
-    return model * bool(gen.get("model")) + table(store.samples(), run["generator"]["name"], paper, run["eval"].get("conditions"))
+    return model * bool(gen.get("model")) + table(
+        store.samples(), run["generator"]["name"], paper, run["eval"].get("conditions")
+    )

@@ -96,3 +96,19 @@ def test_larger_n_reports_more_ks():
 def test_problem_order():
     ids = ["b", "10", "2", "a", "1", "Mbpp/3"]
     assert sorted(ids, key=problem_order) == ["1", "2", "10", "Mbpp/3", "a", "b"]
+
+
+def test_a_sweep_reports_each_condition_and_one_condition_stays_at_the_top():
+    sweep = {**run(n=1), "eval": {"n": 1, "conditions": ["layer=1", "none"]}}
+    records = [
+        SampleRecord("2", 0, "pass", True, [], 0.1, "layer=1"),
+        SampleRecord("10", 0, "fail", False, [], 0.1, "layer=1"),
+        SampleRecord("2", 0, "fail", False, [], 0.1, "none"),
+    ]
+    results = aggregate(sweep, records)
+    assert results["condition_names"] == ["layer=1", "none"] and "metrics" not in results
+    assert results["conditions"]["layer=1"]["metrics"] == {"pass@1": 0.5}
+    assert results["conditions"]["none"]["problems"] == 1 and not results["conditions"]["none"]["complete"]
+    assert not results["complete"] and results["samples"] == 3
+    single = aggregate({**sweep, "eval": {"n": 1, "conditions": ["layer=1"]}}, records[:2])
+    assert single["metrics"] == {"pass@1": 0.5} and single["condition_names"] == ["layer=1"]

@@ -97,6 +97,7 @@ class Thought:
     tokens_out: int
     seconds: float
     uses: int = 0
+    states: dict[int, Any] | None = None  # CRVs by injection layer, encoded once for every condition
 
 
 @register
@@ -166,16 +167,20 @@ class NIR(Generator):
                 trace, crv_text, source, c.tokens_in, c.tokens_out, round(seconds / len(todo), 4)
             )
 
-    def _crvs(self, thought: Thought, layers: set[int]) -> dict[int, Any]:
-        """Hidden states of the CRV text entering each source layer: {k: (c, hidden)}."""
-        import torch
+    def _crvs(self, thought: Thought, layers: tuple[int, ...]) -> dict[int, Any]:
+        """CRVs for injection at each of ``layers``: the hidden states of the CRV text entering
+        the source layer (default: the injection layer), shape (c, hidden)."""
+        if thought.states is None:
+            import torch
 
-        tok = self.lm.tokenizer
-        ids = tok(thought.crv_text, return_tensors="pt", add_special_tokens=True)["input_ids"].to(self.lm.device)
-        with torch.no_grad():
-            states = self.lm.model(ids, output_hidden_states=True).hidden_states
-        source = self.options.source_layer
-        return {k: states[k if source is None else source][0] for k in layers}
+            tok = self.lm.tokenizer
+            ids = tok(thought.crv_text, return_tensors="pt", add_special_tokens=True)["input_ids"]
+            with torch.no_grad():
+                states = self.lm.model(ids.to(self.lm.device), output_hidden_states=True).hidden_states
+            source = self.options.source_layer
+            every = {k for c in self.layers.values() for k in c}
+            thought.states = {k: states[k if source is None else source][0] for k in every}
+        return {k: thought.states[k] for k in layers}
 
     # -- answers
 
@@ -207,7 +212,7 @@ class NIR(Generator):
         context: Any = contextlib.nullcontext()
         lengths = [0] * len(requests)
         if injected:
-            per_row = [self._crvs(t, set(self.layers[r.condition])) for r, t in zip(requests, thoughts, strict=True)]
+            per_row = [self._crvs(t, self.layers[r.condition]) for r, t in zip(requests, thoughts, strict=True)]
             lengths = [next(iter(c.values())).shape[0] for c in per_row]
             crvs, valid = {}, {}
             for k in sorted({k for c in per_row for k in c}):

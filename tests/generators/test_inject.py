@@ -13,19 +13,22 @@ VOCAB, HIDDEN, LAYERS = 97, 32, 4
 ARCHS = ("llama", "qwen2", "mistral")
 
 
+COMMON = dict(
+    vocab_size=VOCAB,
+    hidden_size=HIDDEN,
+    intermediate_size=64,
+    num_hidden_layers=LAYERS,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    max_position_embeddings=128,
+    pad_token_id=0,
+    bos_token_id=1,
+    eos_token_id=2,
+)
+
+
 def tiny(arch: str, attn: str = "sdpa"):
-    common = dict(
-        vocab_size=VOCAB,
-        hidden_size=HIDDEN,
-        intermediate_size=64,
-        num_hidden_layers=LAYERS,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=128,
-        pad_token_id=0,
-        bos_token_id=1,
-        eos_token_id=2,
-    )
+    common = COMMON
     torch.manual_seed(0)
     if arch == "llama":
         model = transformers.LlamaForCausalLM(transformers.LlamaConfig(**common))
@@ -217,16 +220,6 @@ def test_unsupported_models_are_refused():
     gpt2 = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2, n_embd=32, n_head=4, vocab_size=VOCAB))
     with pytest.raises(ValueError, match="Llama-like"):
         Injector(gpt2, {0: torch.zeros(1, 1, 32)})
-    windowed = transformers.MistralForCausalLM(
-        transformers.MistralConfig(
-            vocab_size=VOCAB,
-            hidden_size=HIDDEN,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            sliding_window=16,
-        )
-    )
+    windowed = transformers.MistralForCausalLM(transformers.MistralConfig(**COMMON, sliding_window=16))
     with pytest.raises(ValueError, match="sliding-window"):
         Injector(windowed, {0: torch.zeros(1, 1, HIDDEN)})
