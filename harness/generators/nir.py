@@ -118,13 +118,16 @@ class NIR(Generator):
         self.lm = load_model(options.model, options.model_revision, options.device, options.dtype)
         try:
             self.num_layers = check_model(self.lm.model)
+        except ValueError as exc:
+            raise UserError(f"NIR cannot use this model: {exc}.") from None
+        try:
             for layers in options.layers:
                 for k in layers:
                     check_layer(k, self.num_layers, "--layer")
             if options.source_layer is not None:
                 check_layer(options.source_layer, self.num_layers, "--source-layer")
         except ValueError as exc:
-            raise UserError(f"NIR cannot use this model: {exc}.") from None
+            raise UserError(f"{exc}.") from None
         self.layers = {condition_name(c): c for c in options.layers}
         self.thoughts: dict[tuple[str, int, int], Thought] = {}
 

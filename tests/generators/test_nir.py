@@ -112,3 +112,12 @@ def test_bad_settings_are_user_errors(model_dir):
         nir(model_dir, "1", think_prompt="no-such-template")
     with pytest.raises(UserError, match="applies to the nir generator"):
         Baseline(GeneratorOptions(model=str(model_dir), layers=((1,),)))
+
+
+def test_a_model_without_a_llama_like_decoder_is_refused(model_dir, tmp_path):
+    tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
+    gpt2 = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2, n_embd=32, n_head=4, vocab_size=200))
+    gpt2.save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    with pytest.raises(UserError, match="NIR cannot use this model: .*Llama-like"):
+        NIR(GeneratorOptions(model=str(tmp_path), layers=parse_layers("1")))
