@@ -10,8 +10,9 @@ left-padded batch is decoded
 
 each for exactly N new tokens (EOS ignored) and for 1 token. Decode throughput is
 ``batch * (N - 1) / (t_N - t_1)``: the prefill (where NIR's extra rows are written into
-the cache) is reported apart. Peak memory is the process's peak RSS after each phase,
-plus CUDA's peak allocation per phase when on a GPU.
+the cache) is reported apart. Memory: on the CPU, how far the RSS rises during one more
+decode of each mode (sampled every 2 ms); on a GPU, CUDA's peak allocation per mode;
+and the size of the extra KV cache NIR holds, computed from the shapes.
 
     python benchmarks/nir_throughput.py [--model PATH] [--layer 23] [--tokens 64] [--batch 8]
 
@@ -26,6 +27,7 @@ import os
 import resource
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +48,31 @@ ROUNDS = int(os.environ.get("HARNESS_BENCH_ROUNDS", "5"))
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+def rss_growth_mb(run) -> float:
+    """How far the process's RSS rises above its level at the start while ``run()`` runs (sampled every 2 ms)."""
+    start, peak, done = rss_mb(), [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        run()
+    finally:
+        done.set()
+        sampler.join()
+    return max(peak[0], rss_mb()) - start
 
 
 def timed_generate(model, batch, new_tokens: int, pad_id: int) -> float:
@@ -100,20 +127,26 @@ def main() -> None:
     rows = len(prompts)
     timings: dict[str, dict[int, list[float]]] = {"baseline": {1: [], args.tokens: []}, "nir": {1: [], args.tokens: []}}
     cuda_peak: dict[str, float] = {}
-    rss_after: dict[str, float] = {}
+
+    def decode(mode: str, n: int) -> float:
+        if mode == "nir":
+            with Injector(lm.model, {args.layer: crvs}, {args.layer: valid}):
+                return timed_generate(lm.model, batch, n, tok.pad_token_id)
+        return timed_generate(lm.model, batch, n, tok.pad_token_id)
+
     for _ in range(ROUNDS):
         for mode in ("baseline", "nir"):
             if torch.cuda.is_available():
                 torch.cuda.reset_peak_memory_stats()
             for n in (1, args.tokens):
-                if mode == "nir":
-                    with Injector(lm.model, {args.layer: crvs}, {args.layer: valid}):
-                        timings[mode][n].append(timed_generate(lm.model, batch, n, tok.pad_token_id))
-                else:
-                    timings[mode][n].append(timed_generate(lm.model, batch, n, tok.pad_token_id))
-            rss_after[mode] = peak_rss_mb()
+                timings[mode][n].append(decode(mode, n))
             if torch.cuda.is_available():
                 cuda_peak[mode] = torch.cuda.max_memory_allocated() / 2**20
+    rss = {} if torch.cuda.is_available() else {m: rss_growth_mb(lambda m=m: decode(m, args.tokens)) for m in timings}
+    config = lm.model.config
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+    extra_kv = (config.num_hidden_layers - args.layer) * 2 * config.num_key_value_heads * head_dim * width * rows
+    extra_kv_mb = extra_kv * torch.finfo(lm.model.dtype).bits / 8 / 2**20
 
     name = gen.config()["model"]
     print(f"model        {name}  ({lm.model.config.num_hidden_layers} layers, device {lm.device}, dtype {lm.dtype})")
@@ -128,15 +161,18 @@ def main() -> None:
         f"CRV forwards {crv_s:.2f} s  (excluded from the decode figures)"
     )
     print(f"rounds       {ROUNDS}, medians; {args.tokens} new tokens per row, EOS ignored")
-    decode = {}
+    speed = {}
     for mode in ("baseline", "nir"):
         t1, tn = statistics.median(timings[mode][1]), statistics.median(timings[mode][args.tokens])
-        decode[mode] = rows * (args.tokens - 1) / (tn - t1)
-        memory = f"peak RSS {rss_after[mode]:.0f} MB (after loading: {rss_loaded:.0f} MB)"
-        if mode in cuda_peak:
-            memory += f", CUDA peak {cuda_peak[mode]:.0f} MiB"
-        print(f"{mode:<12} prefill {t1:.3f} s   decode {decode[mode]:.1f} tokens/s   {memory}")
-    print(f"ratio        nir / baseline decode throughput = {decode['nir'] / decode['baseline']:.3f}")
+        speed[mode] = rows * (args.tokens - 1) / (tn - t1)
+        memory = f"CUDA peak {cuda_peak[mode]:.0f} MiB" if mode in cuda_peak else f"RSS growth {rss[mode]:.0f} MB"
+        memory += f" (process peak after loading: {rss_loaded:.0f} MB)"
+        print(f"{mode:<12} prefill {t1:.3f} s   decode {speed[mode]:.1f} tokens/s   {memory}")
+    print(f"ratio        nir / baseline decode throughput = {speed['nir'] / speed['baseline']:.3f}")
+    print(
+        f"extra cache  NIR's prefix in the KV cache of layers {args.layer}..{config.num_hidden_layers - 1}: "
+        f"{extra_kv_mb:.1f} MB for this batch"
+    )
 
 
 if __name__ == "__main__":
