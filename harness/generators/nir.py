@@ -190,12 +190,13 @@ class NIR(Generator):
     def generate(self, requests: list[Request]) -> list[Generation]:
         self._think(requests)
         out: dict[int, Generation] = {}
-        groups: dict[bool, list[int]] = {False: [], True: []}
+        # One batch per condition: a row never carries another condition's prefix, so a
+        # condition's answers do not depend on what else is swept (and none is plain decoding).
+        groups: dict[str, list[int]] = {}
         for i, r in enumerate(requests):
-            groups[bool(self.layers[r.condition])].append(i)
-        for injected, rows in groups.items():
-            if rows:
-                out.update(self._answer([requests[i] for i in rows], rows, injected))
+            groups.setdefault(r.condition, []).append(i)
+        for condition, rows in groups.items():
+            out.update(self._answer([requests[i] for i in rows], rows, bool(self.layers[condition])))
         for r in requests:
             key = (r.problem_id, r.sample_index, r.turn)
             self.thoughts[key].uses += 1
