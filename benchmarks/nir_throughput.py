@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness.generators.base import GeneratorOptions  # noqa: E402
 from harness.generators.hf import render_prompt  # noqa: E402
-from harness.generators.inject import Injector  # noqa: E402
+from harness.generators.inject import Injector, left_pad  # noqa: E402
 from harness.generators.nir import NIR, parse_layers  # noqa: E402
 from harness.tasks.base import TaskOptions  # noqa: E402
 from harness.tasks.mbpp import MBPPDemo  # noqa: E402
@@ -116,11 +116,8 @@ def main() -> None:
     started = time.perf_counter()
     per_row = [gen._crvs(t, (args.layer,))[args.layer] for t in thoughts]
     crv_s = time.perf_counter() - started
-    width = max(c.shape[0] for c in per_row)
-    crvs = torch.zeros(len(per_row), width, lm.model.config.hidden_size, device=lm.device)
-    valid = torch.zeros(len(per_row), width, dtype=torch.bool, device=lm.device)
-    for i, c in enumerate(per_row):
-        crvs[i, width - c.shape[0] :], valid[i, width - c.shape[0] :] = c, True
+    crvs, valid = left_pad(per_row)
+    width = crvs.shape[1]
 
     prompts = [render_prompt(tok, r) for r in requests]
     batch = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=not tok.chat_template).to(lm.device)

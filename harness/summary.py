@@ -41,7 +41,7 @@ def nir_lines(run_dir: Path, paper: bool) -> list[str]:
     store = RunStore.open(run_dir)
     run = store.read_run()
     gen = run["generator"]
-    model = [f"model: {gen.get('model')}" + (f"  [{gen['demo_model']}]" if gen.get("demo_model") else "")]
-    return model * bool(gen.get("model")) + table(
-        store.samples(), run["generator"]["name"], paper, run["eval"].get("conditions")
-    )
+    lines = []
+    if gen.get("model"):
+        lines.append(f"model: {gen['model']}" + (f"  [{gen['demo_model']}]" if gen.get("demo_model") else ""))
+    return lines + table(store.samples(), gen["name"], paper, run["eval"].get("conditions"))

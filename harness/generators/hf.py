@@ -32,14 +32,14 @@ class LoadedModel:
     revision: str | None
     name: str = ""  # what --model said, or DEMO_NAME
     demo: bool = False
+    weights_sha256: str | None = None  # the bundled demo model's, which has no hub revision
 
     def describe(self) -> dict[str, Any]:
         """The model's part of a generator's config."""
         facts: dict[str, Any] = {"model": self.name, "model_revision": self.revision}
         if self.demo:
-            weights = DEMO_MODEL / "model.safetensors"
             facts["demo_model"] = DEMO_LABEL
-            facts["model_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else None
+            facts["model_sha256"] = self.weights_sha256
         facts.update(device=self.device, dtype=self.dtype, chat_template=bool(self.tokenizer.chat_template))
         return facts
 
@@ -102,7 +102,10 @@ def load_model(name: str | None, revision: str | None, device: str | None, dtype
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model.to(device).eval()
-    return LoadedModel(model, tokenizer, device, dtype, revision, DEMO_NAME if demo else name, demo)
+    if not demo:
+        return LoadedModel(model, tokenizer, device, dtype, revision, name)
+    weights = hashlib.sha256((DEMO_MODEL / "model.safetensors").read_bytes()).hexdigest()
+    return LoadedModel(model, tokenizer, device, dtype, revision, DEMO_NAME, True, weights)
 
 
 def complete(

@@ -74,6 +74,18 @@ def check_layer(layer: Any, num_layers: int, what: str = "the injection layer") 
     return layer
 
 
+def left_pad(crvs: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack per-row CRVs ``(c_i, hidden)`` into ``(B, max c, hidden)`` and its ``valid`` mask,
+    padded on the left so each row's vectors end where its prompt begins."""
+    width = max(c.shape[0] for c in crvs)
+    first = crvs[0]
+    out = torch.zeros(len(crvs), width, first.shape[-1], dtype=first.dtype, device=first.device)
+    valid = torch.zeros(len(crvs), width, dtype=torch.bool, device=first.device)
+    for i, c in enumerate(crvs):
+        out[i, width - c.shape[0] :], valid[i, width - c.shape[0] :] = c, True
+    return out, valid
+
+
 class Injector:
     """Context manager that injects ``crvs[k]`` before decoder layer ``k`` (several k allowed).
 

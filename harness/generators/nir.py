@@ -205,30 +205,23 @@ class NIR(Generator):
         return [out[i] for i in range(len(requests))]
 
     def _answer(self, requests: list[Request], rows: list[int], injected: bool) -> dict[int, Generation]:
+        """Answers of one condition's requests, with its layers' CRVs injected (left-padded per row)."""
         import contextlib
 
-        import torch
-
         from harness.generators.hf import complete, render_prompt
-        from harness.generators.inject import Injector
+        from harness.generators.inject import Injector, left_pad
 
         thoughts = [self.thoughts[(r.problem_id, r.sample_index, r.turn)] for r in requests]
         context: Any = contextlib.nullcontext()
         lengths = [0] * len(requests)
         if injected:
-            per_row = [self._crvs(t, self.layers[r.condition]) for r, t in zip(requests, thoughts, strict=True)]
-            lengths = [next(iter(c.values())).shape[0] for c in per_row]
-            crvs, valid = {}, {}
-            for k in sorted({k for c in per_row for k in c}):
-                width = max(c[k].shape[0] for c in per_row if k in c)
-                hidden = self.lm.model.config.hidden_size
-                crvs[k] = torch.zeros(len(requests), width, hidden, device=self.lm.device)
-                valid[k] = torch.zeros(len(requests), width, dtype=torch.bool, device=self.lm.device)
-                for i, c in enumerate(per_row):
-                    if k in c:  # left-padded: the vectors end where the prompt begins
-                        crvs[k][i, width - c[k].shape[0] :] = c[k]
-                        valid[k][i, width - c[k].shape[0] :] = True
-            context = Injector(self.lm.model, crvs, valid)
+            layers = self.layers[requests[0].condition]
+            per_row = [self._crvs(t, layers) for t in thoughts]
+            lengths = [c[layers[0]].shape[0] for c in per_row]
+            padded = {k: left_pad([c[k] for c in per_row]) for k in layers}
+            context = Injector(
+                self.lm.model, {k: p[0] for k, p in padded.items()}, {k: p[1] for k, p in padded.items()}
+            )
         prompts = [render_prompt(self.lm.tokenizer, r) for r in requests]
         with context:
             completions, seconds = complete(self.lm, prompts, [r.seed for r in requests], decoding_of(self.options))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.templates import fill, read_template
+from harness.templates import TemplateFile, fill, read_template
 
 __all__ = ["Template", "fill", "load_template", "TEMPLATES_DIR"]
 
@@ -21,28 +21,31 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 @dataclass(frozen=True)
 class Template:
-    name: str
-    path: Path
-    sha256: str
+    file: TemplateFile
     shots: list[int]
     system: str
     user: str
     assistant: str
     prefill: str
 
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
     def record(self) -> dict[str, Any]:
         """What a run records about the template."""
-        builtin = self.path.parent == TEMPLATES_DIR
-        return {"name": self.name, "file": self.path.name if builtin else str(self.path), "sha256": self.sha256}
+        return self.file.record()
 
 
 def load_template(name_or_path: str) -> Template:
     """A bundled template by name (``mbpp-3shot``) or a TOML file by path."""
     t = read_template(name_or_path, TEMPLATES_DIR, ("user", "assistant"))
     return Template(
-        name=t.name,
-        path=t.path,
-        sha256=t.sha256,
+        file=t,
         shots=[int(x) for x in t.data.get("shots", [])],
         system=str(t.data.get("system", "")),
         user=t.data["user"],
