@@ -22,6 +22,8 @@ Status = Literal[
     "syntax_error",
     "no_code",
     "harness_error",
+    "output_limit",  # a step wrote more than its output cap, so its output cannot be judged
+    "excluded",  # a problem the grading mode leaves out (a known-broken benchmark item)
     "not_run",  # a test after the one that ended the process
 ]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
@@ -91,16 +93,42 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class Job:
-    """Work for the sandbox: a Python candidate with probe tests, or a command."""
+class Step:
+    """One fresh process of a "steps" job: a command (``argv``), or the job's program run
+    by the job's driver with ``payload`` (e.g. one test's arguments). The process gets
+    ``stdin`` as its standard input, a wall-clock deadline and a CPU-time limit, both
+    enforced from outside it, and its output is kept up to ``output_bytes`` per stream."""
 
-    kind: Literal["python", "command"]
+    name: str
+    argv: list[str] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)
+    stdin: str = ""
+    timeout_s: float = 10.0
+    cpu_s: float | None = None
+    output_bytes: int = 64 * 1024
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work for the sandbox: a Python candidate with probe tests, a command, or steps.
+
+    A "steps" job runs each step in its own process, forked from a process that loaded
+    the task's ``driver`` (trusted Python source with ``prepare(job)`` and
+    ``run(step, code, emit)``) and never runs candidate code itself. ``timeout_s``
+    overrides the limits' job deadline."""
+
+    kind: Literal["python", "command", "steps"]
     code: str = ""
     setup: str = ""
     tests: list[ProbeTest] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
     stdin: str | None = None
     files: dict[str, str] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    driver: str = ""
+    timeout_s: float | None = None
+    stop_on_failure: bool = False  # skip the remaining steps once one did not finish cleanly
 
 
 @dataclass
@@ -119,8 +147,40 @@ class TestResult:
 
 
 @dataclass
+class StepResult:
+    """How one step's process ended, as seen from outside it, and what it wrote.
+
+    ``status``: pass (finished), error (raised; ``detail`` names the exception),
+    syntax_error, timeout (wall deadline or CPU limit), oom, killed (a signal),
+    exited_early (a non-zero exit without a reported exception), output_limit,
+    not_run. ``events`` are what the driver reported from inside (claims)."""
+
+    __test__ = False
+    status: Status
+    detail: str = ""
+    exit_code: int | None = None
+    signal: int | None = None
+    stdout: Output = field(default_factory=Output)
+    stderr: Output = field(default_factory=Output)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+
+
+@dataclass
+class Verdict:
+    """One grading mode's judgement of a candidate (a task with several modes keeps each)."""
+
+    status: Status
+    passed: bool
+    detail: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. where the upstream grader would differ
+
+
+@dataclass
 class ExecResult:
-    """What the sandbox reports for one job."""
+    """What the sandbox reports for one job (and, after judging, the task's verdicts)."""
 
     status: Status
     detail: str = ""
@@ -129,6 +189,8 @@ class ExecResult:
     stderr: Output = field(default_factory=Output)
     exit_code: int | None = None
     seconds: float = 0.0
+    steps: list[StepResult] = field(default_factory=list)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -169,15 +231,7 @@ class SampleRecord:
         turns = []
         for t in data["turns"]:
             r = t["result"]
-            result = ExecResult(
-                status=r["status"],
-                detail=r["detail"],
-                tests=[TestResult(**x) for x in r["tests"]],
-                stdout=Output(**r["stdout"]),
-                stderr=Output(**r["stderr"]),
-                exit_code=r["exit_code"],
-                seconds=r["seconds"],
-            )
+            result = exec_result_from_dict(r)
             turns.append(
                 TurnRecord(
                     messages=[Message(**m) for m in t["messages"]],
@@ -197,3 +251,26 @@ class SampleRecord:
             seconds=data["seconds"],
             condition=data.get("condition", ""),
         )
+
+
+def _step_from_dict(d: dict[str, Any]) -> StepResult:
+    return StepResult(**{**d, "stdout": Output(**d["stdout"]), "stderr": Output(**d["stderr"])})
+
+
+def _verdict_from_dict(d: dict[str, Any]) -> Verdict:
+    return Verdict(**{**d, "tests": [TestResult(**t) for t in d["tests"]]})
+
+
+def exec_result_from_dict(r: dict[str, Any]) -> ExecResult:
+    """An ExecResult read back from samples.jsonl (older lines lack steps and verdicts)."""
+    return ExecResult(
+        status=r["status"],
+        detail=r["detail"],
+        tests=[TestResult(**x) for x in r["tests"]],
+        stdout=Output(**r["stdout"]),
+        stderr=Output(**r["stderr"]),
+        exit_code=r["exit_code"],
+        seconds=r["seconds"],
+        steps=[_step_from_dict(s) for s in r.get("steps", [])],
+        verdicts={k: _verdict_from_dict(v) for k, v in r.get("verdicts", {}).items()},
+    )

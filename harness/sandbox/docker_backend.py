@@ -9,6 +9,7 @@ at exit, on Ctrl-C and by ``harness sandbox clean``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import queue
@@ -26,7 +27,7 @@ from harness.sandbox.verdict import classify
 
 LABEL = "harness.sandbox"
 SANDBOX_UID = 10001
-MAX_PENDING = 64 << 20  # bytes of unterminated garbage we tolerate on the channel
+MAX_PENDING = 512 << 20  # bytes of one unterminated line we tolerate on the channel (steps reports are long)
 HOST_GRACE_S = 10.0  # the supervisor enforces deadlines; we only back it up
 # Statuses after which a container is not trusted for another job.
 REPLACE_AFTER = {"timeout", "oom", "killed", "harness_error"}
@@ -180,7 +181,7 @@ class Worker:
 
     def run(self, job: Job, limits: Limits) -> ExecResult:
         payload = {"op": "run", "job": _job_payload(job, limits)}
-        raw = self.request(payload, timeout=limits.job_timeout_s + HOST_GRACE_S)["result"]
+        raw = self.request(payload, timeout=(job.timeout_s or limits.job_timeout_s) + HOST_GRACE_S)["result"]
         result = classify(job, raw)
         self.healthy = result.status not in REPLACE_AFTER and raw.get("clean", False)
         return result
@@ -214,9 +215,13 @@ def _job_payload(job: Job, limits: Limits) -> dict[str, Any]:
             "job_timeout_s": limits.job_timeout_s,
             "output_bytes": limits.output_bytes,
         },
+        "timeout_s": job.timeout_s,
     }
     if job.kind == "python":
         body.update(code=job.code, setup=job.setup, probes=[t.probe for t in job.tests])
+    elif job.kind == "steps":
+        steps = [dataclasses.asdict(step) for step in job.steps]
+        body.update(code=job.code, driver=job.driver, steps=steps, stop_on_failure=job.stop_on_failure)
     else:
         body.update(argv=job.argv, stdin=job.stdin)
     return body

@@ -9,10 +9,13 @@ only when the host-side comparison of its value says so.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from harness.records import ExecResult, Job, Output, Status, TestResult
+from harness.records import ExecResult, Job, Output, Status, StepResult, TestResult
 from harness.sandbox.values import judge
+
+SIGKILL, SIGXCPU = 9, 24  # Linux numbers, as the container's kernel reports them
 
 
 def _error_text(error: Any) -> str:
@@ -98,6 +101,72 @@ def classify_command(raw: dict[str, Any]) -> ExecResult:
     return _result(raw, ending, detail, [])
 
 
+def _output(data: Any) -> Output:
+    try:
+        return Output(text=str(data["text"]), bytes=int(data["bytes"]), truncated=bool(data["truncated"]))
+    except (KeyError, TypeError, ValueError):
+        return Output()
+
+
+def classify_step(raw: dict[str, Any], cpu_limit: float | None) -> StepResult:
+    """How one step's process ended. The exit status, signal, CPU time and OOM counter
+    are seen from outside the step; an exception type is the step's own report."""
+    events = [e for e in raw.get("events", []) if isinstance(e, dict)]
+    stdout, stderr = _output(raw.get("stdout")), _output(raw.get("stderr"))
+    cpu, wall = float(raw.get("cpu_s", 0.0)), float(raw.get("wall_s", 0.0))
+    sig, code = raw.get("signal"), raw.get("exit_code")
+    kinds = {e.get("event"): e for e in events}
+    status: Status
+    if raw.get("timed_out"):
+        status, detail = "timeout", f"wall-clock deadline passed after {wall:.2f} s; killed from outside"
+    elif cpu_limit and (sig == SIGXCPU or cpu > cpu_limit or (sig == SIGKILL and cpu >= math.ceil(cpu_limit) - 0.05)):
+        status, detail = "timeout", f"CPU time limit ({cpu_limit:g} s) exceeded: {cpu:.2f} s of CPU"
+    elif raw.get("oom"):
+        status, detail = "oom", "killed by the kernel at the memory limit"
+    elif sig is not None:
+        status, detail = "killed", f"killed by signal {sig}"
+    elif stdout.truncated or stderr.truncated:
+        status, detail = "output_limit", f"wrote {stdout.bytes} bytes to stdout, over the cap"
+    elif "syntax_error" in kinds:
+        status, detail = "syntax_error", _error_text(kinds["syntax_error"].get("error"))
+    elif "raised" in kinds:
+        status, detail = "error", _error_text(kinds["raised"].get("error"))
+    elif "driver_error" in kinds:
+        status, detail = "harness_error", "driver failed: " + _error_text(kinds["driver_error"].get("error"))
+    elif code != 0:
+        status, detail = "exited_early", f"exit code {code}"
+    else:
+        status, detail = "pass", ""
+    return StepResult(status, detail, code, sig, stdout, stderr, events, round(cpu, 4), round(wall, 4))
+
+
+def classify_steps(job: Job, raw: dict[str, Any]) -> ExecResult:
+    """Per-step results of a "steps" job; steps that never ran are ``not_run``. The job's
+    status says only whether every step ran; judging the steps is the task's work."""
+    reports: dict[int, dict[str, Any]] = {}
+    driver_error = None
+    for event in raw["events"]:
+        index = event.get("index")
+        if event.get("event") == "step" and isinstance(index, int) and 0 <= index < len(job.steps):
+            if index not in reports and isinstance(event.get("result"), dict):
+                reports[index] = event["result"]
+        elif event.get("event") == "driver_error":
+            driver_error = _error_text(event.get("error"))
+    steps = [
+        classify_step(reports[i], step.cpu_s) if i in reports else StepResult("not_run")
+        for i, step in enumerate(job.steps)
+    ]
+    finished = any(e.get("event") == "done" for e in raw["events"])
+    ending, detail = _ending(raw, finished)
+    if driver_error is not None:
+        ending, detail = "harness_error", f"the task's driver failed: {driver_error}"
+    elif ending is None and job.stop_on_failure and any(s.status == "not_run" for s in steps):
+        detail = "stopped after the first step that did not finish cleanly"
+    result = _result(raw, ending or "pass", detail, [])
+    result.steps = steps
+    return result
+
+
 def _result(raw: dict[str, Any], status: Status, detail: str, tests: list[TestResult]) -> ExecResult:
     return ExecResult(
         status=status,
@@ -113,4 +182,6 @@ def _result(raw: dict[str, Any], status: Status, detail: str, tests: list[TestRe
 def classify(job: Job, raw: dict[str, Any]) -> ExecResult:
     if "harness_error" in raw:
         return ExecResult("harness_error", str(raw["harness_error"])[:500])
+    if job.kind == "steps":
+        return classify_steps(job, raw)
     return classify_python(job, raw) if job.kind == "python" else classify_command(raw)

@@ -17,7 +17,9 @@ This file must only use the standard library of the image's Python.
 
 import ctypes
 import json
+import math
 import os
+import resource
 import select
 import shutil
 import signal
@@ -34,6 +36,7 @@ OOM_FILES = (
     "/sys/fs/cgroup/memory/memory.oom_control",  # cgroup v1
 )
 MAX_VALUE_NODES = 200_000
+MAX_EVENT_BYTES = 64 << 20  # what one step may report on its event channel
 MAX_DEPTH = 100
 
 
@@ -293,6 +296,178 @@ def run_python(spec, emit):
     emit({"event": "done"})
 
 
+# --------------------------------------------------------------------------- steps jobs
+
+
+def other_pids_except(keep):
+    return [pid for pid in other_pids() if pid not in keep]
+
+
+def kill_strays(keep):
+    """SIGKILL every live process but init, the supervisor and the pids in ``keep``."""
+    for _ in range(100):
+        strays = other_pids_except(keep)
+        if not strays:
+            return
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.002)
+
+
+def step_child(step, run, state, fds):
+    """In the forked process of one step: set limits and streams, then exec or run."""
+    stdin_fd, out_w, err_w, ev_w = fds
+    os.setpgid(0, 0)
+    cpu = step.get("cpu_s")
+    if cpu:
+        soft = max(1, math.ceil(cpu))
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
+    keep = [os.dup(fd) for fd in (stdin_fd, out_w, err_w, ev_w)]
+    for target, fd in zip((0, 1, 2, RESULT_FD), keep, strict=True):
+        os.dup2(fd, target)
+    os.closerange(4, 4096)
+    env = dict(os.environ, **(step.get("env") or {}))
+    if step.get("argv"):
+        os.execvpe(step["argv"][0], step["argv"], env)
+    os.environ.update(step.get("env") or {})
+    # Fresh standard streams over the step's own fds, as a new interpreter would have.
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+
+    def emit(obj):
+        write_all(RESULT_FD, json.dumps(obj).encode() + b"\n")
+
+    code = 0
+    try:
+        code = run(step, state, emit) or 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException as exc:
+        emit({"event": "driver_error", "error": describe(exc)})
+        code = 70
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(code & 0xFF)
+
+
+def run_step(step, run, state):
+    """Run one step in a fresh process; wall deadline and CPU limit enforced from here."""
+    out, err = Capture(step["output_bytes"]), Capture(step["output_bytes"])
+    stdin_fd = os.memfd_create("stdin")
+    write_all(stdin_fd, step.get("stdin", "").encode("utf-8", "surrogateescape"))
+    os.lseek(stdin_fd, 0, os.SEEK_SET)
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    ev_r, ev_w = os.pipe()
+    oom_before = oom_kills()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            step_child(step, run, state, (stdin_fd, out_w, err_w, ev_w))
+        except BaseException:
+            pass
+        os._exit(70)
+    for fd in (stdin_fd, out_w, err_w, ev_w):
+        os.close(fd)
+    pidfd = os.pidfd_open(pid)
+    deadline = started + step["timeout_s"]
+    events_buf, events_bytes = bytearray(), 0
+    timed_out = exited = False
+    fds = [out_r, err_r, ev_r, pidfd]
+    while not exited:
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = True
+            break
+        ready, _, _ = select.select(fds, [], [], deadline - now)
+        for fd in ready:
+            if fd == pidfd:
+                exited = True
+                continue
+            data = os.read(fd, 1 << 16)
+            if not data:
+                fds.remove(fd)
+            elif fd == out_r:
+                out.feed(data)
+            elif fd == err_r:
+                err.feed(data)
+            elif events_bytes < MAX_EVENT_BYTES:
+                events_bytes += len(data)
+                events_buf += data
+    wall = time.monotonic() - started
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    _, status, usage = os.wait4(pid, 0)
+    kill_strays({os.getppid()})  # not the supervisor (other_pids already spares us)
+    for fd, sink in ((out_r, out), (err_r, err), (ev_r, None)):
+        os.set_blocking(fd, False)
+        while True:
+            try:
+                data = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            if sink is not None:
+                sink.feed(data)
+            elif events_bytes < MAX_EVENT_BYTES:
+                events_bytes += len(data)
+                events_buf += data
+        os.close(fd)
+    os.close(pidfd)
+    events, tampered = [], events_bytes >= MAX_EVENT_BYTES
+    for line in bytes(events_buf).split(b"\n"):
+        if line:
+            event = parse_event(line)
+            if event is None:
+                tampered = True
+            else:
+                events.append(event)
+    return {
+        "events": events,
+        "tampered": tampered,
+        "timed_out": timed_out,
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "oom": oom_before >= 0 and oom_kills() > oom_before,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "wall_s": wall,
+        "stdout": out.result(),
+        "stderr": err.result(),
+    }
+
+
+def run_steps(spec, emit):
+    """Load the task's driver (trusted host code), then run each step in its own process."""
+    # The driver API: prepare(job) -> state (runs here, never candidate code), and
+    # run(step, state, emit) in each step's fresh process; encode/describe are lent.
+    namespace = {"__name__": "harness_driver", "__builtins__": __builtins__, "encode": encode, "describe": describe}
+    try:
+        exec(compile(spec["driver"], "driver.py", "exec"), namespace)
+        state = namespace["prepare"](spec)
+    except BaseException as exc:
+        emit({"event": "driver_error", "error": describe(exc)})
+        return
+    run = namespace["run"]
+    for index, step in enumerate(spec["steps"]):
+        result = run_step(step, run, state)
+        emit({"event": "step", "index": index, "result": result})
+        clean = result["exit_code"] == 0 and not result["timed_out"]
+        if spec.get("stop_on_failure") and not clean:
+            break
+    emit({"event": "done"})
+
+
 def child_main(spec_fd):
     """Body of the pre-forked child: wait for a spec, then become the job."""
     spec_data = b""
@@ -308,6 +483,9 @@ def child_main(spec_fd):
     os.chdir(WORK)
     if spec["kind"] == "command":
         os.execvpe(spec["argv"][0], spec["argv"], os.environ)
+    if spec["kind"] == "steps":
+        run_steps(spec, lambda obj: write_all(RESULT_FD, json.dumps(obj).encode() + b"\n"))
+        os._exit(0)
     sys.stdin = open(0, closefd=False)
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
@@ -389,7 +567,7 @@ def write_files(files):
 def run_job(child, job):
     limits = job["limits"]
     started = time.monotonic()
-    job_deadline = started + limits["job_timeout_s"]
+    job_deadline = started + (job.get("timeout_s") or limits["job_timeout_s"])
     oom_before = oom_kills()
     out, err = Capture(limits["output_bytes"]), Capture(limits["output_bytes"])
     write_files(job.get("files"))
@@ -399,8 +577,10 @@ def run_job(child, job):
     child.start(job)
 
     events, tampered = [], False
-    stage_deadline = started + limits.get("load_timeout_s", limits["job_timeout_s"])
-    res_buf = b""
+    # Only python jobs report stages (each with its own deadline); commands and steps
+    # jobs run to the job deadline (a steps job's driver enforces each step's own).
+    stage_deadline = started + limits["load_timeout_s"] if job["kind"] == "python" else job_deadline
+    res_buf = bytearray()
     timed_out = exited = False
     fds = [child.out_r, child.err_r, child.res_r, child.pidfd]
     while not exited:
@@ -423,7 +603,10 @@ def run_job(child, job):
                 err.feed(data)
             else:
                 res_buf += data
-                *lines, res_buf = res_buf.split(b"\n")
+                if b"\n" not in data:
+                    continue  # a long line (a steps job's report) is split once it is whole
+                *lines, rest = bytes(res_buf).split(b"\n")
+                res_buf = bytearray(rest)
                 for line in lines:
                     event = parse_event(line)
                     if event is None:
@@ -456,7 +639,7 @@ def run_job(child, job):
                 sink.feed(data)
             else:
                 res_buf += data
-    for line in res_buf.split(b"\n"):
+    for line in bytes(res_buf).split(b"\n"):
         if line:
             event = parse_event(line)
             if event is None:
