@@ -4,7 +4,7 @@
 
 Needs harness, radon and lizard (no pytest). The samples, the comparisons and the Halstead tolerance are
 those of the cross-check tests (harness/scoring/radon_check.py: every k-th top-level module of the running
-interpreter's stdlib; harness/scoring/lizard_check.py: Debian-packaged sources installed by
+interpreter's stdlib; benchmarks/lizard_check.py: Debian-packaged sources installed by
 scripts/corpus.sh). Prints
 
 1. the corpus: modules, lines, functions (ours and radon's);
@@ -26,10 +26,10 @@ import statistics
 import time
 from pathlib import Path
 
+import lizard_check  # beside this script, not in the package: it needs lizard, a dev-only dependency
 from radon.complexity import cc_visit
 from radon.metrics import h_visit
 
-from harness.scoring import lizard_check
 from harness.scoring import radon_check as check
 from harness.scoring.static import analyze
 

@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--prompt", help="prompt protocol name or TOML template file")
     ev.add_argument("--revision", help="dataset revision on the hub (default: pinned)")
     ev.add_argument("--challenge-tests", action="store_true", help="also run MBPP's challenge_test_list")
+    ev.add_argument("--release", help="LiveCodeBench release: release_v1..release_v6, release_latest, vN, vM_vN")
+    ev.add_argument("--start-date", help="LiveCodeBench: first contest date, inclusive (YYYY-MM-DD)")
+    ev.add_argument("--end-date", help="LiveCodeBench: last contest date, inclusive (YYYY-MM-DD)")
+    ev.add_argument("--platform", help="LiveCodeBench: atcoder, codeforces or leetcode")
+    ev.add_argument("--difficulty", help="LiveCodeBench: easy, medium or hard")
+    ev.add_argument(
+        "--grading",
+        choices=["both", "strict", "upstream"],
+        default="both",
+        help="LiveCodeBench: grade the way lcb_runner does, strictly, or both (default; strict is primary)",
+    )
     ev.add_argument("-n", type=_positive_int, default=1, help="samples per problem (default 1)")
     ev.add_argument("--model-revision", help="model revision on the hub (branch, tag or commit)")
     ev.add_argument("--temperature", type=float, default=0.0, help="0 is greedy (default)")
@@ -82,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", type=Path, default=Path("runs"), help="parent directory of run directories")
     ev.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
     ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument("--test-timeout", type=_positive_float, default=5.0, help="seconds per test (default 5)")
+    ev.add_argument(
+        "--test-timeout", type=_positive_float, help="seconds per test (default: the task's; MBPP 5, LiveCodeBench 6)"
+    )
     ev.add_argument("--memory-mb", type=_positive_int, default=512, help="memory (= swap) per container")
     ev.add_argument("--base-image", help="base image of the sandbox (default debian:bookworm-slim)")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -122,7 +135,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         if not args.task or not args.generator:
             raise UserError("harness eval needs --task and --generator (or --resume RUN_DIR).")
-        limits = Limits(test_timeout_s=args.test_timeout, memory_mb=args.memory_mb)
+        from harness.tasks import get_task
+
+        timeout = args.test_timeout or get_task(args.task).default_test_timeout_s
+        limits = Limits(test_timeout_s=timeout, memory_mb=args.memory_mb)
         options = EvalOptions(
             task=args.task,
             generator=args.generator,
@@ -133,6 +149,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 prompt=args.prompt,
                 revision=args.revision,
                 challenge_tests=args.challenge_tests,
+                release=args.release,
+                start_date=args.start_date,
+                end_date=args.end_date,
+                platform=args.platform,
+                difficulty=args.difficulty,
+                grading=args.grading,
             ),
             generator_options=GeneratorOptions(
                 model=args.model,
@@ -145,7 +167,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 stop=tuple(args.stop),
                 device=args.device,
                 dtype=args.dtype,
-                seed=args.seed,
                 layers=parse_layers(args.layer) if args.layer else (),
                 source_layer=args.source_layer,
                 crv_text=args.crv_text,

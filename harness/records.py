@@ -66,6 +66,10 @@ class Generation:
     seconds: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def answer(self, prefill: str) -> str:
+        """The full answer to a request with this ``prefill``: the prefill and the text, or the text alone."""
+        return prefill + self.text if self.continues_prefill else self.text
+
 
 @dataclass(frozen=True)
 class ProbeTest:
@@ -176,6 +180,8 @@ class Verdict:
     detail: str = ""
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. where the upstream grader would differ
+    extras: dict[str, Any] = field(default_factory=dict)  # mode-specific records (lcb_runner's result list)
+    candidate: str | None = None  # the code this mode graded, when its extraction differs from the turn's
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.records import STATUSES, SampleRecord
 from harness.scoring.passk import ks_for, mean_pass_at_k, pass_at_k
+from harness.scoring.static import final_statics
 
 SCHEMA_VERSION = 2
 
@@ -25,7 +26,14 @@ DEFINITIONS = {
     "each condition's problems, metrics, status_counts, static and per_problem under conditions[name]; "
     "every condition sees the same problems, samples and seeds",
     "status_counts": "samples per final status (pass, fail, error, timeout, oom, killed, exited_early, "
-    "syntax_error, no_code, harness_error)",
+    "syntax_error, no_code, output_limit, harness_error)",
+    "grading": "tasks with several grading modes (LiveCodeBench: upstream = lcb_runner's verdicts, strict = every "
+    "test, 1e-6 float tolerance, real stdin, errata excluded) report pass@k per mode over the same samples; "
+    "problems a mode excludes are left out of its denominator and listed; the top-level metrics are the first "
+    "mode's",
+    "by_group": "pass@k per value of each grouping the task declares (LiveCodeBench: difficulty, platform), "
+    "per grading mode when there are several",
+    "turns": "multi-turn tasks: pass@k after each turn; a sample that finished earlier keeps its last verdict",
 }
 
 
@@ -34,8 +42,7 @@ STATIC_FIELDS = ("complexity_max", "complexity_mean", "loc", "comment_lines", "c
 
 def static_summary(records: list[SampleRecord]) -> dict[str, Any]:
     """Mean and median of each static metric over samples with a candidate."""
-    statics = [r.turns[-1].static for r in records if r.turns and r.turns[-1].static]
-    statics = [s for s in statics if "error" not in s]
+    statics = final_statics(records)
     summary: dict[str, Any] = {
         "candidates": len(statics),
         "syntax_valid_rate": sum(s["syntax_valid"] for s in statics) / len(statics) if statics else 0.0,
@@ -52,7 +59,9 @@ def problem_order(problem_id: str) -> tuple[int, int | str]:
     return (0, int(problem_id)) if problem_id.isdigit() else (1, problem_id)
 
 
-def condition_block(records: list[SampleRecord], n: int, expected: int) -> dict[str, Any]:
+def condition_block(
+    records: list[SampleRecord], n: int, expected: int, groups: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
     """pass@k, statuses, static metrics and per-problem rows over one condition's samples."""
     by_problem: dict[str, list[SampleRecord]] = {}
     for record in records:
@@ -68,7 +77,7 @@ def condition_block(records: list[SampleRecord], n: int, expected: int) -> dict[
         per_problem.append(row)
     complete = [(p["n"], p["c"]) for p in per_problem if p["n"] == n]
     counts = Counter(r.status for r in records)
-    return {
+    block: dict[str, Any] = {
         "problems": len(per_problem),
         "samples": len(records),
         "complete": len(complete) == expected,
@@ -77,6 +86,86 @@ def condition_block(records: list[SampleRecord], n: int, expected: int) -> dict[
         "static": static_summary(records),
         "per_problem": per_problem,
     }
+    modes = grading_modes(records)
+    if modes:
+        block["grading"] = {m: mode_block(by_problem, m, n) for m in modes}
+        for row in per_problem:
+            samples = by_problem[row["problem_id"]]
+            row["grading"] = {m: [_verdict(r, m).get("status") for r in samples] for m in modes}
+    if groups:
+        block["by_group"] = group_blocks(by_problem, groups, modes, n)
+    turns = max((len(r.turns) for r in records), default=1)
+    if turns > 1:
+        block["turns"] = [turn_block(by_problem, t, modes, n) for t in range(turns)]
+    return block
+
+
+def _verdict(record: SampleRecord, mode: str, turn: int = -1) -> dict[str, Any]:
+    turns = record.turns[: turn + 1] if turn >= 0 else record.turns
+    verdict = turns[-1].result.verdicts.get(mode) if turns else None
+    return {"status": verdict.status, "passed": verdict.passed} if verdict else {}
+
+
+def grading_modes(records: list[SampleRecord]) -> list[str]:
+    """The grading modes recorded on the samples' final turns, in first-seen order."""
+    modes: dict[str, None] = {}
+    for record in records:
+        if record.turns:
+            modes.update(dict.fromkeys(record.turns[-1].result.verdicts))
+    return list(modes)
+
+
+def _pass_at(pairs: list[tuple[int, int]], n: int) -> dict[str, float]:
+    return {f"pass@{k}": mean_pass_at_k(pairs, k) for k in ks_for(n)}
+
+
+def mode_block(by_problem: dict[str, list[SampleRecord]], mode: str, n: int, turn: int = -1) -> dict[str, Any]:
+    """pass@k under one grading mode; problems it excludes leave the denominator."""
+    pairs, excluded, counts = [], [], Counter()
+    for problem_id, samples in by_problem.items():
+        verdicts = [_verdict(r, mode, turn) for r in samples]
+        counts.update(v.get("status", "missing") for v in verdicts)
+        if any(v.get("status") == "excluded" for v in verdicts):
+            excluded.append(problem_id)
+        elif len(samples) == n:
+            pairs.append((n, sum(bool(v.get("passed")) for v in verdicts)))
+    return {
+        "problems": len(pairs),
+        "metrics": _pass_at(pairs, n),
+        "status_counts": dict(sorted(counts.items())),
+        "excluded": sorted(excluded, key=problem_order),
+    }
+
+
+def group_blocks(by_problem, groups: dict[str, dict[str, str]], modes: list[str], n: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    keys = sorted({k for g in groups.values() for k in g})
+    for key in keys:
+        values = sorted({g[key] for g in groups.values() if key in g})
+        out[key] = {}
+        for value in values:
+            subset = {p: s for p, s in by_problem.items() if groups.get(p, {}).get(key) == value}
+            if not subset:
+                continue
+            pairs = [(len(s), sum(r.passed for r in s)) for s in subset.values() if len(s) == n]
+            entry: dict[str, Any] = {"problems": len(subset), "metrics": _pass_at(pairs, n)}
+            if modes:
+                entry["grading"] = {m: mode_block(subset, m, n)["metrics"] for m in modes}
+            out[key][value] = entry
+    return out
+
+
+def turn_block(by_problem, turn: int, modes: list[str], n: int) -> dict[str, Any]:
+    """pass@k with each sample judged by its verdict after ``turn`` (0-based)."""
+    pairs = []
+    for samples in by_problem.values():
+        if len(samples) == n:
+            passed = [r.turns[: turn + 1][-1].result.passed for r in samples]
+            pairs.append((n, sum(passed)))
+    block: dict[str, Any] = {"turn": turn + 1, "metrics": _pass_at(pairs, n)}
+    if modes:
+        block["grading"] = {m: mode_block(by_problem, m, n, turn)["metrics"] for m in modes}
+    return block
 
 
 def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any]:
@@ -87,7 +176,8 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
     """
     n, expected = run["eval"]["n"], run["task"]["num_problems"]
     names = run["eval"].get("conditions", [""])
-    blocks = {c: condition_block([r for r in records if r.condition == c], n, expected) for c in names}
+    groups = run["task"].get("groups")
+    blocks = {c: condition_block([r for r in records if r.condition == c], n, expected, groups) for c in names}
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run["run_id"],

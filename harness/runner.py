@@ -22,12 +22,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harness import __version__
 from harness.errors import UserError
 from harness.generators import GeneratorOptions, get_generator
-from harness.records import ExecResult, Limits, Request, SampleRecord, TurnRecord, to_dict
+from harness.records import Limits, Request, SampleRecord, TurnRecord, to_dict
 from harness.results import aggregate
 from harness.scoring.passk import ks_for
 from harness.scoring.static import static_metrics
@@ -35,6 +35,7 @@ from harness.store import RunStore, config_hash
 from harness.tasks import TaskOptions, get_task
 
 RUN_SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ class EvalOptions:
         def path(value: str | None) -> Path | None:
             return None if value is None else Path(value)
 
-        t, g = data["task_options"], data["generator_options"]
+        t = data["task_options"]
+        # run.json files from before GeneratorOptions lost its unused ``seed`` still resume (EvalOptions.seed rules)
+        g = {k: v for k, v in data["generator_options"].items() if k != "seed"}
         return cls(
             **{k: v for k, v in data.items() if k not in ("task_options", "generator_options", "out", "limits")},
             task_options=TaskOptions(**{**t, "data": path(t["data"])}),
@@ -98,6 +101,17 @@ def _git() -> dict[str, Any]:
     if commit.returncode != 0:
         return {"commit": None, "dirty": None}
     return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+
+
+def resumed(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """run.json of a resumed run: how the run began (when, command, machine, harness, options, workers)
+    stays as it was, and this session is appended to ``resumes``."""
+    session = {k: current[k] for k in ("command", "machine", "harness")}
+    session = {"at": current["created_at"], **session, "workers": current["sandbox"]["workers"]}
+    run = {**current, **{k: previous[k] for k in ("created_at", "command", "machine", "harness", "options")}}
+    run["sandbox"] = {**current["sandbox"], "workers": previous["sandbox"]["workers"]}
+    run["resumes"] = [*previous.get("resumes", []), session]
+    return run
 
 
 def select_problems(problems: list[Any], ids: list[str] | None, limit: int | None) -> list[Any]:
@@ -166,13 +180,14 @@ class Evaluation:
     def __init__(self, options: EvalOptions, resume: Path | None = None, log: Callable[[str], None] = print):
         self.options, self.log = options, log
         self.task = get_task(options.task)(options.task_options)
+        self.task.limits = options.limits  # tasks that build their own jobs size them from the run's limits
         self.generator = get_generator(options.generator)(options.generator_options)
         from harness.sandbox.docker_backend import SandboxPool, connect
         from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_exists, image_id
 
         # The data loads while Docker is reached and the containers start (start-up is a
         # fixed cost of every run), but a mistake in the data is reported before Docker's.
-        loading = ThreadPoolExecutor(1).submit(lambda: select_problems(self.task.load(), options.ids, options.limit))
+        loading = _in_thread(lambda: select_problems(self.task.load(), options.ids, options.limit))
         try:
             self.client = connect()
             base = options.base_image or DEFAULT_BASE
@@ -189,7 +204,7 @@ class Evaluation:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             run_id = f"{stamp}-{options.task}-{options.generator}-{secrets.token_hex(3)}"
         self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id)
-        self.pool_ready = ThreadPoolExecutor(1).submit(self.pool.start)
+        self.pool_ready = _in_thread(self.pool.start)
         try:
             self.problems = {p.id: p for p in loading.result()}
             self.run = self._describe(base, image_id(self.client, self.image))
@@ -202,7 +217,7 @@ class Evaluation:
                         f"Cannot resume {resume}: its configuration (data, prompt, generator, image or limits) "
                         "differs from what this harness would run now."
                     )
-                self.run["created_at"] = previous["created_at"]
+                self.run = resumed(previous, self.run)
                 self.store = RunStore.open(resume)
                 self.store.write_run(self.run)
         except BaseException:
@@ -261,6 +276,8 @@ class Evaluation:
 
     def execute(self, show_progress: bool) -> Path:
         """Run every unfinished sample; write results.json; return the run directory."""
+        from harness.sandbox.docker_backend import PoolBroken
+
         done = {r.key for r in self.store.samples(repair=True)}
         # a problem's conditions sit side by side, so they share batches (and the NIR thinking trace)
         units = [
@@ -272,12 +289,20 @@ class Evaluation:
         ]
         label = f"{self.options.task} · {self.options.generator}"
         progress = Progress(len(done) + len(units), len(done), label, show_progress)
+        self.generator.plan(units)
         executor = ThreadPoolExecutor(self.options.workers)
         try:
             pool = self.pool_ready.result()
             self.run["sandbox"]["python"] = pool.info().get("python")
             self.store.write_run(self.run)
             self._rounds(units, pool, executor, progress)
+        except PoolBroken as exc:
+            # The samples finished so far are saved whole; the ones in flight rerun on --resume.
+            root, saved = self.store.root, len(self.store.samples())
+            raise UserError(
+                f"The sandbox stopped mid-run ({exc}); {saved} of {len(done) + len(units)} samples are saved "
+                f"in {root}; once Docker runs again, continue with `harness eval --resume {root}`."
+            ) from None
         finally:
             self._close_pool()
             executor.shutdown(wait=False, cancel_futures=True)
@@ -352,13 +377,20 @@ class Evaluation:
         """Extract the candidate from one generation and run it (in a worker thread)."""
         problem = self.problems[request.problem_id]
         answer = request.prefill + generation.text if generation.continues_prefill else generation.text
-        candidate = self.task.extract(problem, answer)
-        if candidate is None:
-            result, static = ExecResult("no_code", "no code found in the answer"), None
-        else:
-            result = pool.run(self.task.job(problem, candidate))
+        candidate, result = self.task.evaluate(problem, answer, pool)
+        static = None
+        if candidate is not None and self.task.candidate_kind == "code":
             static = static_metrics(candidate, self.task.language_of(problem))
         return TurnRecord(request.messages, request.prefill, generation, candidate, result, static)
+
+
+def _in_thread(fn: Callable[[], T]) -> Future[T]:
+    """Run ``fn`` in a thread of its own that ends with it (the executor is shut down at once, not left idle)."""
+    executor = ThreadPoolExecutor(1)
+    try:
+        return executor.submit(fn)
+    finally:
+        executor.shutdown(wait=False)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

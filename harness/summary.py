@@ -29,9 +29,30 @@ def summary_lines(run_dir: Path) -> list[str]:
         metrics = "  ".join(f"{k}={v:.4f}" for k, v in block["metrics"].items())
         counts = "  ".join(f"{k}={v}" for k, v in block["status_counts"].items())
         lines.append(f"metrics    {label}{metrics}  statuses: {counts}")
+        for mode, graded in block.get("grading", {}).items():
+            metrics = "  ".join(f"{k}={v:.4f}" for k, v in graded["metrics"].items())
+            excluded = f"  excluded: {len(graded['excluded'])}" if graded["excluded"] else ""
+            lines.append(f"  {mode:<9}{label}{metrics}  over {graded['problems']} problems{excluded}")
     if not results["complete"]:
         lines.append("           (incomplete run)")
-    return lines
+    return lines + disagreement_lines(store.samples())
+
+
+def disagreement_lines(records) -> list[str]:
+    """The samples whose verdict differs between grading modes, with each mode's reason."""
+    rows = []
+    for record in records:
+        verdicts = record.turns[-1].result.verdicts if record.turns else {}
+        if len({v.passed for v in verdicts.values()}) > 1:
+            reasons = "; ".join(
+                f"{mode} {v.status}" + (f" ({v.detail[:70]})" if v.detail else "") for mode, v in verdicts.items()
+            )
+            notes = [n for v in verdicts.values() for n in v.notes if not n.startswith("candidate:")]
+            suffix = f" [{'; '.join(notes)}]" if notes else ""
+            rows.append(f"  {record.problem_id}#{record.sample_index}: {reasons}{suffix}")
+    if not rows:
+        return []
+    return [f"verdicts that differ between grading modes ({len(rows)}):", *rows]
 
 
 def nir_lines(run_dir: Path, paper: bool) -> list[str]:

@@ -37,7 +37,7 @@ def test_tasks_lists_names_and_descriptions(capsys):
     assert main(["tasks"]) == 0
     out = capsys.readouterr().out
     names = [line.split()[0] for line in out.splitlines()]
-    assert names == ["mbpp", "mbpp-demo"]
+    assert names == ["lcb-generation", "lcb-generation-demo", "mbpp", "mbpp-demo"]
     assert "974 basic Python problems" in out
 
 

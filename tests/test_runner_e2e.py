@@ -212,3 +212,52 @@ def test_the_readme_main_command_runs_nir_on_the_demo_model(tmp_path, capsys, do
     records = [json.loads(line) for line in (run / "samples.jsonl").read_text().splitlines()]
     extras = [r["turns"][0]["generation"]["extras"] for r in records]
     assert all(e["crv_tokens"] > 0 and e["thinking"] and e["layers"] == [23] for e in extras)
+
+
+# Runs the CLI with the Docker engine "going away" at the 7th job: from then on its API refuses
+# connections and every attach stream is closed, as when dockerd is killed (the containers it had
+# started are removed through the real engine, which in truth stays up).
+ENGINE_LOST_AT_7TH_JOB = """
+import socket, sys, threading
+import docker
+from harness.cli import main
+from harness.sandbox.docker_backend import SandboxPool
+
+real_run, lock, calls = SandboxPool.run, threading.Lock(), []
+
+def run(self, job):
+    with lock:
+        calls.append(job)
+        if len(calls) == 7:
+            self.client = docker.DockerClient(base_url="unix:///nonexistent/docker.sock", version="1.41", timeout=5)
+            for worker in list(self.all):
+                worker.sock.shutdown(socket.SHUT_RDWR)
+    return real_run(self, job)
+
+SandboxPool.run = run
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_losing_the_engine_mid_run_stops_with_one_sentence_and_resumes(tmp_path, docker_client, sandbox_image):
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "reference", "--workers", "2", "--quiet"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", ENGINE_LOST_AT_7TH_JOB, *argv, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # it used to hang for ever
+    )
+    assert time.monotonic() - started < 30
+    (run,) = run_dirs(tmp_path)
+    saved = len((run / "samples.jsonl").read_text().splitlines())
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("harness: error: The sandbox stopped mid-run (the Docker engine stopped answering)")
+    assert f"; {saved} of 16 samples are saved in {run};" in line and f"`harness eval --resume {run}`." in line
+    assert 0 < saved < 16
+    assert not docker_client.api.containers(all=True, filters={"label": f"harness.run={run.name}"})
+
+    assert main(["eval", "--resume", str(run), "--quiet"]) == 0
+    results = json.loads((run / "results.json").read_text())
+    assert results["complete"] and results["samples"] == 16 and results["metrics"] == {"pass@1": 1.0}

@@ -24,7 +24,6 @@ class GeneratorOptions:
     stop: tuple[str, ...] = ()
     device: str | None = None  # default: cuda when present, else cpu
     dtype: str | None = None  # default: bfloat16 on cuda, float32 on cpu
-    seed: int = 0
     # nir: conditions (each a tuple of injection layers; () is the no-injection control) and their settings
     layers: tuple[tuple[int, ...], ...] = ()
     source_layer: int | None = None
@@ -47,6 +46,11 @@ class Generator(ABC):
     def conditions(self) -> list[str]:
         """The conditions every sample is generated under (a layer sweep has several; most generators one)."""
         return [""]
+
+    def plan(self, units: list[tuple[str, int, str]]) -> None:
+        """The (problem, sample, condition) units this run will generate (fewer than all after a resume);
+        a generator that shares work between a sample's conditions learns here when that work is done."""
+        return None  # most generators share nothing
 
     @abstractmethod
     def config(self) -> dict[str, Any]:

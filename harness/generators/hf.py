@@ -29,7 +29,7 @@ class LoadedModel:
     tokenizer: Any
     device: str
     dtype: str
-    revision: str | None
+    revision: str | None  # the commit a hub id was loaded at; None for a local path
     name: str = ""  # what --model said, or DEMO_NAME
     demo: bool = False
     weights_sha256: str | None = None  # the bundled demo model's, which has no hub revision
@@ -94,8 +94,10 @@ def load_model(name: str | None, revision: str | None, device: str | None, dtype
     if not hasattr(torch, dtype) or not isinstance(getattr(torch, dtype), torch.dtype):
         raise UserError(f"Unknown --dtype {dtype!r}; use float32, bfloat16 or float16.")
     try:
-        tokenizer = AutoTokenizer.from_pretrained(name, revision=revision)
-        model = AutoModelForCausalLM.from_pretrained(name, revision=revision, dtype=getattr(torch, dtype))
+        commit = resolve_commit(name, revision)
+        # Loading by the commit, not the branch or tag, makes the recorded revision the one loaded.
+        tokenizer = AutoTokenizer.from_pretrained(name, revision=commit or revision)
+        model = AutoModelForCausalLM.from_pretrained(name, revision=commit or revision, dtype=getattr(torch, dtype))
     except (OSError, ValueError) as exc:
         raise UserError(f"Cannot load model {name!r}: {str(exc).splitlines()[0][:200]}") from None
     tokenizer.padding_side = "left"  # decoder-only: pad on the left so every row ends at its prompt
@@ -103,9 +105,17 @@ def load_model(name: str | None, revision: str | None, device: str | None, dtype
         tokenizer.pad_token = tokenizer.eos_token
     model.to(device).eval()
     if not demo:
-        return LoadedModel(model, tokenizer, device, dtype, revision, name)
+        return LoadedModel(model, tokenizer, device, dtype, commit, name)
     weights = hashlib.sha256((DEMO_MODEL / "model.safetensors").read_bytes()).hexdigest()
-    return LoadedModel(model, tokenizer, device, dtype, revision, DEMO_NAME, True, weights)
+    return LoadedModel(model, tokenizer, device, dtype, commit, DEMO_NAME, True, weights)
+
+
+def resolve_commit(name: str, revision: str | None) -> str | None:
+    """The commit huggingface_hub resolves a hub id's revision (branch, tag, commit; None: main) to,
+    read from the cache snapshot its config lands in; None for a local directory outside a hub cache."""
+    from transformers.utils.hub import cached_file, extract_commit_hash
+
+    return extract_commit_hash(cached_file(name, "config.json", revision=revision), None)
 
 
 def complete(

@@ -18,6 +18,7 @@ stay consistent, and no state is left on the model.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -130,9 +131,15 @@ class NIR(Generator):
             raise UserError(f"{exc}.") from None
         self.layers = {condition_name(c): c for c in options.layers}
         self.thoughts: dict[tuple[str, int, int], Thought] = {}
+        # conditions still to generate per (problem, sample); unplanned samples expect every condition
+        self.pending: dict[tuple[str, int], int] = {}
 
     def conditions(self) -> list[str]:
         return list(self.layers)
+
+    def plan(self, units: list[tuple[str, int, str]]) -> None:
+        # After a resume a sample may have only some conditions left: its thought is freed after those.
+        self.pending = dict(Counter((problem_id, sample) for problem_id, sample, _ in units))
 
     # -- thinking stage
 
@@ -200,7 +207,7 @@ class NIR(Generator):
         for r in requests:
             key = (r.problem_id, r.sample_index, r.turn)
             self.thoughts[key].uses += 1
-            if self.thoughts[key].uses >= len(self.layers):
+            if self.thoughts[key].uses >= self.pending.get(key[:2], len(self.layers)):
                 del self.thoughts[key]
         return [out[i] for i in range(len(requests))]
 

@@ -26,10 +26,32 @@ def _norm(task_id: Any) -> str:
     return str(task_id).strip().rsplit("/", 1)[-1]
 
 
+def read_lcb_outputs(path: Path) -> dict[str, list[str]]:
+    """LiveCodeBench's custom-output format: a JSON list of {question_id, code_list}
+    (also its eval_all.json files). The code is already extracted, so each program is
+    handed on as one python block, which both of LiveCodeBench's extraction rules take whole."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid JSON ({exc}).") from None
+    if not isinstance(data, list):
+        raise UserError(f"{path}: expected a JSON list of {{question_id, code_list}} objects.")
+    found: dict[str, list[str]] = {}
+    for index, row in enumerate(data):
+        codes = row.get("code_list") if isinstance(row, dict) else None
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes) or "question_id" not in row:
+            raise UserError(f"{path}: item {index} needs question_id and a code_list of strings.")
+        found.setdefault(str(row["question_id"]), []).extend(f"```python\n{c}\n```" for c in codes)
+    return found
+
+
 def read_samples(path: Path) -> dict[str, list[str]]:
-    """Completions per normalised task id, in file order; UserError on a bad line."""
+    """Completions per normalised task id, in file order; UserError on a bad line.
+    A ``.json`` file is read in LiveCodeBench's custom-output format."""
     if not path.is_file():
         raise UserError(f"Samples file {path} does not exist.")
+    if path.suffix == ".json":
+        return read_lcb_outputs(path)
     found: dict[str, list[str]] = {}
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -54,7 +76,7 @@ def read_samples(path: Path) -> dict[str, list[str]]:
 @register
 class Samples(Generator):
     name = "samples"
-    description = "evaluates pre-generated completions from a JSONL file (--samples FILE)"
+    description = "evaluates pre-generated completions (--samples FILE: JSONL, or LiveCodeBench's JSON code_list)"
 
     def __init__(self, options):
         super().__init__(options)

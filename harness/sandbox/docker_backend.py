@@ -37,6 +37,10 @@ class SandboxLost(Exception):
     """The container stopped answering or died."""
 
 
+class PoolBroken(Exception):
+    """The pool can run nothing more: the Docker engine went away, or a container could not be replaced."""
+
+
 def connect():
     """A Docker client, or a UserError that says how to start the engine."""
     import docker
@@ -228,15 +232,20 @@ def _job_payload(job: Job, limits: Limits) -> dict[str, Any]:
 
 
 class SandboxPool:
-    """A fixed number of warm workers; ``run`` is safe to call from many threads."""
+    """A fixed number of warm workers; ``run`` is safe to call from many threads.
+
+    When the engine goes away (or a container cannot be replaced) the pool breaks: every
+    ``run``, waiting or not, raises PoolBroken instead of blocking on a worker that never comes back.
+    """
 
     def __init__(self, client, image: str, workers: int, limits: Limits, run_id: str):
         self.client, self.image, self.limits, self.run_id = client, image, limits, run_id
         self.size = workers
-        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.idle: queue.Queue[Worker | None] = queue.Queue()  # None: the pool broke (see _take)
         self.all: set[Worker] = set()
         self.lock = threading.Lock()
         self.closed = False
+        self.broken: str | None = None  # why the pool broke
 
     def __enter__(self) -> SandboxPool:
         return self.start()
@@ -263,23 +272,67 @@ class SandboxPool:
             self.all.discard(worker)
         worker.close()
 
+    def _take(self) -> Worker:
+        if self.broken is None:
+            worker = self.idle.get()
+            if worker is not None:
+                return worker
+            self.idle.put(None)  # pass the wake-up on to the next waiter
+        raise PoolBroken(self.broken)
+
+    def _break(self, why: str) -> PoolBroken:
+        with self.lock:
+            if self.broken is None:
+                self.broken = why
+                self.idle.put(None)  # wakes one waiter, which wakes the next (_take)
+        return PoolBroken(self.broken)
+
+    def _engine_alive(self) -> bool:
+        try:
+            self.client.ping()
+            return True
+        except Exception:
+            return False
+
     def run(self, job: Job) -> ExecResult:
         """Run one job on an idle container, replacing the container if it misbehaved."""
-        worker = self.idle.get()
+        worker = self._take()
         try:
             result = worker.run(job, self.limits)
         except SandboxLost as exc:
             worker.healthy = False
-            result = _lost_result(str(exc))
-        finally:
-            if not worker.healthy and not self.closed:
+            if not self._engine_alive():
+                # The engine took the channel down, not the candidate: there is no verdict to record.
                 self._retire(worker)
-                worker = self._spawn()
-            self.idle.put(worker)
+                raise self._break("the Docker engine stopped answering") from None
+            result = _lost_result(str(exc))
+        except BaseException:
+            self._give_back(worker)
+            raise
+        self._give_back(worker)
         return result
 
+    def _give_back(self, worker: Worker) -> None:
+        """Return a worker to the idle queue, replaced first if it is not trusted any more."""
+        if worker.healthy or self.closed:
+            self.idle.put(worker)
+            return
+        self._retire(worker)
+        if self.broken is not None:
+            return
+        try:
+            replacement = self._spawn()
+        except Exception as exc:
+            # Without a replacement a waiter would wait forever: break the pool (this job's verdict stands).
+            if self._engine_alive():
+                self._break(f"a sandbox container could not be started ({type(exc).__name__}: {str(exc)[:200]})")
+            else:
+                self._break("the Docker engine stopped answering")
+            return
+        self.idle.put(replacement)
+
     def info(self) -> dict[str, Any]:
-        worker = self.idle.get()
+        worker = self._take()
         try:
             return dict(worker.info)
         finally:
@@ -292,7 +345,12 @@ class SandboxPool:
             self.all.clear()
         with ThreadPoolExecutor(max(1, len(workers))) as ex:
             list(ex.map(Worker.close, workers))
-        reap(self.client, run_id=self.run_id)
+        try:
+            reap(self.client, run_id=self.run_id)
+        except Exception:
+            if self.broken is None:
+                raise
+            # no engine to ask: its containers lose their stdin and remove themselves, or `sandbox clean` does
 
 
 def _lost_result(why: str) -> ExecResult:

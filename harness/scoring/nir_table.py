@@ -27,6 +27,7 @@ from statistics import mean
 from typing import Any
 
 from harness.records import SampleRecord
+from harness.scoring.static import final_statics
 
 COLUMNS = ("response_rate", "syntactic_correctness", "cyclomatic_complexity", "lines_of_code", "characters")
 
@@ -37,8 +38,7 @@ def _avg(values: list[float]) -> float:
 
 def ours(records: list[SampleRecord]) -> dict[str, float]:
     """The table's columns under our definitions."""
-    statics = [r.turns[-1].static for r in records if r.turns and r.turns[-1].static]
-    statics = [s for s in statics if "error" not in s]
+    statics = final_statics(records)
     valid = [s for s in statics if s["syntax_valid"]]
     return {
         "response_rate": len(statics) / len(records) if records else 0.0,
@@ -88,11 +88,7 @@ def _radon_max(block: str) -> int:
 
 def paper(records: list[SampleRecord]) -> dict[str, float]:
     """The table's columns under the paper's definitions (see the module docstring)."""
-    rows = []
-    for record in records:
-        turn = record.turns[-1]
-        answer = (turn.prefill + turn.generation.text) if turn.generation.continues_prefill else turn.generation.text
-        rows.append(paper_blocks(answer))
+    rows = [paper_blocks(r.turns[-1].generation.answer(r.turns[-1].prefill)) for r in records]
     responding = [b for b in rows if b is not None]
     nonempty = [b for b in responding if b]
     lines = [[ln.strip() for ln in "\n".join(b).splitlines() if ln.strip()] for b in nonempty]

@@ -14,6 +14,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from harness.records import SampleRecord
 from harness.scoring.languages import LanguageSpec, spec_for
 
 _local = threading.local()  # tree-sitter parsers are not shared between threads
@@ -181,3 +182,10 @@ def static_metrics(code: str, language: str) -> dict[str, Any]:
         return asdict(analyze(code, language))
     except Exception as exc:  # metrics must never end a run
         return {"language": language, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def final_statics(records: list[SampleRecord]) -> list[dict[str, Any]]:
+    """The recorded metrics of each sample's final candidate; samples without a candidate, or whose
+    analysis failed (``static_metrics`` recorded an error), are left out."""
+    statics = [r.turns[-1].static for r in records if r.turns and r.turns[-1].static]
+    return [s for s in statics if "error" not in s]

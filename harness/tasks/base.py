@@ -5,9 +5,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from harness.records import Job, Request, TurnRecord
+from harness.records import ExecResult, Job, Limits, Request, TurnRecord
+
+
+class Sandbox(Protocol):
+    """What a task needs from a sandbox backend."""
+
+    def run(self, job: Job) -> ExecResult: ...
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,14 @@ class TaskOptions:
     prompt: str | None = None  # protocol name or a template file
     revision: str | None = None
     challenge_tests: bool = False
+    # LiveCodeBench
+    release: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    platform: str | None = None
+    difficulty: str | None = None
+    grading: str = "both"
+    from_run: Path | None = None
 
 
 class Task(ABC):
@@ -31,9 +45,12 @@ class Task(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     language: ClassVar[str] = "python"  # of the candidates, for static metrics
+    candidate_kind: ClassVar[str] = "code"  # "code" gets static metrics; "answer" (a value) does not
+    default_test_timeout_s: ClassVar[float] = 5.0
 
     def __init__(self, options: TaskOptions):
         self.options = options
+        self.limits: Limits | None = None  # the run's sandbox limits, set by the runner
 
     def language_of(self, problem: Any) -> str:
         """The language a candidate for this problem is written in."""
@@ -54,6 +71,14 @@ class Task(ABC):
     @abstractmethod
     def job(self, problem: Any, candidate: str) -> Job:
         """The sandbox job that tests a candidate."""
+
+    def evaluate(self, problem: Any, answer: str, sandbox: Sandbox) -> tuple[str | None, ExecResult]:
+        """The candidate in an answer and its judged result. By default one sandbox job
+        whose statuses are the verdict; tasks that judge on the host override this."""
+        candidate = self.extract(problem, answer)
+        if candidate is None:
+            return None, ExecResult("no_code", "no code found in the answer")
+        return candidate, sandbox.run(self.job(problem, candidate))
 
     @abstractmethod
     def config(self) -> dict[str, Any]:

@@ -349,6 +349,18 @@ def step_child(step, run, state, fds):
     except BaseException as exc:
         emit({"event": "driver_error", "error": describe(exc)})
         code = 70
+    # Exit as an interpreter would: wait for non-daemon threads, run atexit handlers.
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            threading._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else code
+    except BaseException:
+        pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -1,6 +1,7 @@
 """Our cyclomatic complexity against lizard's CCN on Debian-packaged sources: the corpus and the
 comparison used by tests/scoring/test_lizard_crosscheck.py and benchmarks/static_metrics.py
-(the test's docstring describes the corpus and the matching)."""
+(the test's docstring describes the corpus and the matching). It lives here, outside the installed
+package, because it imports lizard, a dev-only dependency."""
 
 from __future__ import annotations
 
