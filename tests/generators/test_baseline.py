@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -82,3 +87,38 @@ def test_config_records_decoding_and_device(model_dir):
 def test_a_model_that_cannot_load_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="Cannot load model"):
         Baseline(GeneratorOptions(model=str(tmp_path / "nothing-here")))
+
+
+HUB_LOAD = """
+import json
+from harness.generators.base import GeneratorOptions
+from harness.generators.baseline import Baseline
+from harness.generators.nir import NIR, parse_layers
+main = Baseline(GeneratorOptions(model="org/tiny")).config()
+tagged = NIR(GeneratorOptions(model="org/tiny", model_revision="v1", layers=parse_layers("1"))).config()
+print(json.dumps([main, tagged]))
+"""
+
+
+def test_a_hub_model_records_the_commit_it_was_loaded_at(tmp_path, model_dir):
+    from tests.generators.conftest import build_tiny_llama
+
+    # A hub cache as huggingface_hub lays it out: refs name commits, snapshots hold each commit's files.
+    repo, main, tagged = tmp_path / "hub" / "models--org--tiny", "a" * 40, "b" * 40
+    build_tiny_llama(repo / "snapshots" / main, layers=2)
+    build_tiny_llama(repo / "snapshots" / tagged, layers=3)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(main)
+    (repo / "refs" / "v1").write_text(tagged)
+    env = {
+        **os.environ,
+        "HF_HOME": str(tmp_path / "home"),
+        "HF_HUB_CACHE": str(tmp_path / "hub"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    done = subprocess.run([sys.executable, "-c", HUB_LOAD], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    baseline, nir = json.loads(done.stdout.splitlines()[-1])
+    assert baseline["model"] == "org/tiny" and baseline["model_revision"] == main
+    assert nir["model_revision"] == tagged and nir["num_layers"] == 3  # the tag's commit is what was loaded
+    assert generator(model_dir).config()["model_revision"] is None  # a local path has no hub commit

@@ -67,6 +67,17 @@ def test_a_sweep_thinks_once_per_sample_and_records_it(model_dir, monkeypatch):
     assert not gen.thoughts  # nothing kept once every condition is done
 
 
+def test_a_sample_resumed_with_some_conditions_done_frees_its_thought(model_dir):
+    gen = nir(model_dir)
+    # layer=1 of sample ("1", 0) is in samples.jsonl already; sample ("2", 0) has every condition left
+    left = ["layer=3", "none"]
+    gen.plan([("1", 0, c) for c in left] + [("2", 0, c) for c in gen.conditions()])
+    gen.generate([request("add two numbers", c) for c in left])
+    assert not gen.thoughts  # freed once its last pending condition is generated
+    gen.generate([request("write a function", c, problem="2") for c in left])
+    assert list(gen.thoughts) == [("2", 0, 0)]  # layer=1 is still to come
+
+
 def test_the_none_condition_is_exactly_the_baseline(model_dir):
     gen = nir(model_dir, "2,none", max_new_tokens=10)
     base = Baseline(GeneratorOptions(model=str(model_dir), max_new_tokens=10))
