@@ -106,11 +106,10 @@ def _git() -> dict[str, Any]:
 def resumed(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """run.json of a resumed run: how the run began (when, command, machine, harness, options, workers)
     stays as it was, and this session is appended to ``resumes``."""
-    session = {k: current[k] for k in ("command", "machine", "harness")}
-    session = {"at": current["created_at"], **session, "workers": current["sandbox"]["workers"]}
+    this = {"at": current["created_at"], **{k: current[k] for k in ("command", "machine", "harness")}}
     run = {**current, **{k: previous[k] for k in ("created_at", "command", "machine", "harness", "options")}}
     run["sandbox"] = {**current["sandbox"], "workers": previous["sandbox"]["workers"]}
-    run["resumes"] = [*previous.get("resumes", []), session]
+    run["resumes"] = [*previous.get("resumes", []), {**this, "workers": current["sandbox"]["workers"]}]
     return run
 
 
@@ -376,7 +375,7 @@ class Evaluation:
     def _turn(self, pool, request: Request, generation) -> TurnRecord:
         """Extract the candidate from one generation and run it (in a worker thread)."""
         problem = self.problems[request.problem_id]
-        answer = request.prefill + generation.text if generation.continues_prefill else generation.text
+        answer = generation.answer(request.prefill)
         candidate, result = self.task.evaluate(problem, answer, pool)
         static = None
         if candidate is not None and self.task.candidate_kind == "code":

@@ -261,3 +261,49 @@ def test_losing_the_engine_mid_run_stops_with_one_sentence_and_resumes(tmp_path,
     assert main(["eval", "--resume", str(run), "--quiet"]) == 0
     results = json.loads((run / "results.json").read_text())
     assert results["complete"] and results["samples"] == 16 and results["metrics"] == {"pass@1": 1.0}
+
+
+def test_resume_keeps_how_the_run_began_and_appends_each_resume(tmp_path, monkeypatch, docker_client, sandbox_image):
+    out = tmp_path / "runs"
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "reference", "--limit", "2", "--out", str(out), "--quiet"]
+    monkeypatch.setattr(sys, "argv", ["harness", *argv])
+    assert main(argv) == 0
+    (run,) = run_dirs(out)
+    original = json.loads((run / "run.json").read_text())
+    # as if begun on another machine, at another commit
+    original["machine"]["hostname"] = "elsewhere"
+    original["harness"]["commit"] = "0" * 40
+    (run / "run.json").write_text(json.dumps(original))
+    for workers in ("1", "2"):
+        resume = ["eval", "--resume", str(run), "--workers", workers, "--quiet"]
+        monkeypatch.setattr(sys, "argv", ["harness", *resume])
+        assert main(resume) == 0
+    after = json.loads((run / "run.json").read_text())
+    for key in ("command", "machine", "harness", "created_at", "options"):
+        assert after[key] == original[key], key
+    assert after["sandbox"]["workers"] == original["sandbox"]["workers"]
+    assert [r["command"] for r in after["resumes"]] == [
+        ["harness", *argv[:1], "--resume", str(run), "--workers", w, "--quiet"] for w in ("1", "2")
+    ]
+    assert [r["workers"] for r in after["resumes"]] == [1, 2]
+    assert all(r["machine"]["hostname"] != "elsewhere" and r["harness"]["commit"] != "0" * 40 for r in after["resumes"])
+    assert all(r["at"] >= original["created_at"] for r in after["resumes"]) and after["status"] == "complete"
+
+
+def test_every_executor_of_an_evaluation_is_shut_down(tmp_path, monkeypatch, docker_client, sandbox_image):
+    import concurrent.futures
+
+    import harness.runner
+
+    made: list[concurrent.futures.ThreadPoolExecutor] = []
+
+    class Recorded(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(harness.runner, "ThreadPoolExecutor", Recorded)
+    argv = ["eval", "--task", "mbpp-demo", "--generator", "reference", "--limit", "2", "--out", str(tmp_path)]
+    assert main([*argv, "--quiet"]) == 0
+    assert len(made) == 3  # data loading, pool start, turns
+    assert all(executor._shutdown for executor in made)

@@ -131,7 +131,7 @@ class NIR(Generator):
             raise UserError(f"{exc}.") from None
         self.layers = {condition_name(c): c for c in options.layers}
         self.thoughts: dict[tuple[str, int, int], Thought] = {}
-        # conditions still to generate per (problem, sample); unplanned samples expect every condition
+        # how many conditions this run generates per (problem, sample), from plan(); unplanned: all of them
         self.pending: dict[tuple[str, int], int] = {}
 
     def conditions(self) -> list[str]:

@@ -72,3 +72,17 @@ def test_static_metrics_never_raises():
     assert "error" in static_metrics("x", "cobol")
     record = static_metrics("def f():\n    return 1\n", "python")
     assert record["syntax_valid"] and record["functions"][0]["name"] == "f"
+
+
+def test_final_statics_keeps_the_last_turns_metrics_of_samples_with_a_candidate():
+    from harness.records import ExecResult, Generation, SampleRecord, TurnRecord
+    from harness.scoring.static import final_statics
+
+    def sample(*statics) -> SampleRecord:
+        turns = [TurnRecord([], "", Generation(""), None, ExecResult("no_code"), s) for s in statics]
+        return SampleRecord("1", 0, "no_code", False, turns, 0.0)
+
+    good = static_metrics("def f():\n    return 1\n", "python")
+    failed = {"language": "python", "error": "RecursionError: too deep"}
+    records = [sample(good), sample(None), sample(failed), sample(), sample(good, None), sample(None, good)]
+    assert final_statics(records) == [good, good]
