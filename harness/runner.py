@@ -202,7 +202,8 @@ class Evaluation:
         else:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             run_id = f"{stamp}-{options.task}-{options.generator}-{secrets.token_hex(3)}"
-        self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id)
+        preload = self.task.sandbox_preload
+        self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id, preload)
         self.pool_ready = _in_thread(self.pool.start)
         try:
             self.problems = {p.id: p for p in loading.result()}

@@ -47,6 +47,7 @@ class Task(ABC):
     language: ClassVar[str] = "python"  # of the candidates, for static metrics
     candidate_kind: ClassVar[str] = "code"  # "code" gets static metrics; "answer" (a value) does not
     default_test_timeout_s: ClassVar[float] = 5.0
+    sandbox_preload: ClassVar[tuple[str, ...]] = ()  # stdlib modules the sandbox imports once, for speed
 
     def __init__(self, options: TaskOptions):
         self.options = options

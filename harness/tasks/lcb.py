@@ -23,6 +23,7 @@ from harness.tasks import register
 from harness.tasks.base import Sandbox, Task
 from harness.tasks.datafiles import Row, fingerprint, read_rows
 from harness.tasks.lcb_data import GENERATION_HUB, GENERATION_REVISION, decode_tests, hub_generation_rows
+from harness.tasks.lcb_driver import PRELUDE_MODULES
 from harness.tasks.lcb_grade import ERRATA, MODES, LCBTest, build_job, verdicts
 from harness.templates import TemplateFile, fill, read_template
 
@@ -231,6 +232,7 @@ class LCBGeneration(Task):
     description = "LiveCodeBench code generation (stdin and functional), graded upstream's way and strictly"
     default_prompt = "lcb-generation-chat"
     default_test_timeout_s = 6.0  # lcb_runner's --timeout
+    sandbox_preload = (*PRELUDE_MODULES, "unittest.mock", "ast", "traceback")
 
     def __init__(self, options):
         super().__init__(options)
