@@ -86,9 +86,7 @@ def main() -> None:
     print(f"wall, {n} programs, whole commands incl. start-up: lcb_runner {upstream_s:.1f} s, {args.workers} processes")
     for label, seconds in (("upstream", upstream_only_s), ("strict", strict_only_s), ("both", ours_s)):
         ratio = upstream_s / seconds
-        print(
-            f"  ours --grading {label:<8} {seconds:5.1f} s, {args.workers} workers: {ratio:.2f}x lcb_runner's speed"
-        )
+        print(f"  ours --grading {label:<8} {seconds:5.1f} s, {args.workers} workers: {ratio:.2f}x lcb_runner's speed")
 
 
 if __name__ == "__main__":
