@@ -31,6 +31,9 @@ DEFINITIONS = {
     "test, 1e-6 float tolerance, real stdin, errata excluded) report pass@k per mode over the same samples; "
     "problems a mode excludes are left out of its denominator and listed; the top-level metrics are the first "
     "mode's",
+    "dropped": "samples a grading mode leaves out of their problem's denominator (upstream code execution drops "
+    "answers that contain the call; a problem with every sample dropped counts as failed); pass@k is then reported "
+    "for k up to the smallest remaining n. Rates are fractions (upstream prints code execution in percent)",
     "by_group": "pass@k per value of each grouping the task declares (LiveCodeBench: difficulty, platform), "
     "per grading mode when there are several",
     "turns": "multi-turn tasks: pass@k after each turn; a sample that finished earlier keeps its last verdict",
@@ -60,7 +63,7 @@ def problem_order(problem_id: str) -> tuple[int, int | str]:
 
 
 def condition_block(
-    records: list[SampleRecord], n: int, expected: int, groups: dict[str, dict[str, str]] | None = None
+    records: list[SampleRecord], n: int, expected: int, groups: dict[str, dict[str, str]] | None = None, turns: int = 1
 ) -> dict[str, Any]:
     """pass@k, statuses, static metrics and per-problem rows over one condition's samples."""
     by_problem: dict[str, list[SampleRecord]] = {}
@@ -94,7 +97,7 @@ def condition_block(
             row["grading"] = {m: [_verdict(r, m).get("status") for r in samples] for m in modes}
     if groups:
         block["by_group"] = group_blocks(by_problem, groups, modes, n)
-    turns = max((len(r.turns) for r in records), default=1)
+    turns = max([turns, *(len(r.turns) for r in records)])  # the task's turns, or more if a sample took more
     if turns > 1:
         block["turns"] = [turn_block(by_problem, t, modes, n) for t in range(turns)]
     return block
@@ -103,7 +106,9 @@ def condition_block(
 def _verdict(record: SampleRecord, mode: str, turn: int = -1) -> dict[str, Any]:
     turns = record.turns[: turn + 1] if turn >= 0 else record.turns
     verdict = turns[-1].result.verdicts.get(mode) if turns else None
-    return {"status": verdict.status, "passed": verdict.passed} if verdict else {}
+    if verdict is None:
+        return {}
+    return {"status": verdict.status, "passed": verdict.passed, "dropped": bool(verdict.extras.get("dropped"))}
 
 
 def grading_modes(records: list[SampleRecord]) -> list[str]:
@@ -121,17 +126,23 @@ def _pass_at(pairs: list[tuple[int, int]], n: int) -> dict[str, float]:
 
 def mode_block(by_problem: dict[str, list[SampleRecord]], mode: str, n: int, turn: int = -1) -> dict[str, Any]:
     """pass@k under one grading mode; problems it excludes leave the denominator."""
-    pairs, excluded, counts = [], [], Counter()
+    pairs, excluded, counts, dropped = [], [], Counter(), 0
     for problem_id, samples in by_problem.items():
         verdicts = [_verdict(r, mode, turn) for r in samples]
         counts.update(v.get("status", "missing") for v in verdicts)
+        kept = [v for v in verdicts if not v.get("dropped")]
+        dropped += len(verdicts) - len(kept)
         if any(v.get("status") == "excluded" for v in verdicts):
             excluded.append(problem_id)
         elif len(samples) == n:
-            pairs.append((n, sum(bool(v.get("passed")) for v in verdicts)))
+            # a mode may drop samples from a problem's denominator (upstream code execution drops
+            # answers that echo the call); a problem whose samples are all dropped counts as failed
+            pairs.append((len(kept), sum(bool(v.get("passed")) for v in kept)) if kept else (n, 0))
+    smallest = min((m for m, _ in pairs), default=n)
     return {
         "problems": len(pairs),
-        "metrics": _pass_at(pairs, n),
+        "dropped": dropped,
+        "metrics": _pass_at(pairs, smallest),
         "status_counts": dict(sorted(counts.items())),
         "excluded": sorted(excluded, key=problem_order),
     }
@@ -177,7 +188,8 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
     n, expected = run["eval"]["n"], run["task"]["num_problems"]
     names = run["eval"].get("conditions", [""])
     groups = run["task"].get("groups")
-    blocks = {c: condition_block([r for r in records if r.condition == c], n, expected, groups) for c in names}
+    turns = run["task"].get("turns", 1)  # a multi-turn task reports every turn, even if no sample needed the last
+    blocks = {c: condition_block([r for r in records if r.condition == c], n, expected, groups, turns) for c in names}
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run["run_id"],

@@ -180,6 +180,8 @@ class Evaluation:
         self.options, self.log = options, log
         self.task = get_task(options.task)(options.task_options)
         self.task.limits = options.limits  # tasks that build their own jobs size them from the run's limits
+        if options.generator == "reference" and self.task.no_reference:
+            raise UserError(self.task.no_reference)
         self.generator = get_generator(options.generator)(options.generator_options)
         from harness.sandbox.docker_backend import SandboxPool, connect
         from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_exists, image_id
@@ -315,11 +317,16 @@ class Evaluation:
         return self.store.root
 
     def _rounds(self, units, pool, executor: ThreadPoolExecutor, progress: Progress) -> None:
-        turns: dict[tuple[str, int, str], list[TurnRecord]] = {u: [] for u in units}
+        turns = {u: self.task.prior_turns(self.problems[u[0]], u[1]) for u in units}
         started = {u: time.monotonic() for u in units}
         pending: dict[Future, Request] = {}
         finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
-        waiting = [r for u in units if (r := self._next_request(u, turns[u])) is not None]
+        waiting = []
+        for unit in units:
+            if (request := self._next_request(unit, turns[unit])) is not None:
+                waiting.append(request)
+            elif turns[unit]:  # its prior turns finish it already (a self-repair sample that passed)
+                self._finish(unit, turns, started, progress)
         while waiting or pending:
             requests, waiting = waiting, []
             for batch in _chunks(requests, self.options.batch_size):
@@ -359,19 +366,23 @@ class Evaluation:
             if follow_up is not None:
                 again.append(follow_up)
                 continue
-            last = turns[key][-1].result
-            record = SampleRecord(
-                problem_id=request.problem_id,
-                sample_index=request.sample_index,
-                status=last.status,
-                passed=last.passed,
-                turns=turns.pop(key),
-                seconds=round(time.monotonic() - started.pop(key), 4),
-                condition=request.condition,
-            )
-            self.store.append(record)
-            progress.advance(record.passed)
+            self._finish(key, turns, started, progress)
         return again
+
+    def _finish(self, key: tuple[str, int, str], turns, started, progress: Progress) -> None:
+        """Append a finished sample to samples.jsonl; its verdict is its last turn's."""
+        last = turns[key][-1].result
+        record = SampleRecord(
+            problem_id=key[0],
+            sample_index=key[1],
+            status=last.status,
+            passed=last.passed,
+            turns=turns.pop(key),
+            seconds=round(time.monotonic() - started.pop(key), 4),
+            condition=key[2],
+        )
+        self.store.append(record)
+        progress.advance(record.passed)
 
     def _turn(self, pool, request: Request, generation) -> TurnRecord:
         """Extract the candidate from one generation and run it (in a worker thread)."""

@@ -47,6 +47,7 @@ class Task(ABC):
     language: ClassVar[str] = "python"  # of the candidates, for static metrics
     candidate_kind: ClassVar[str] = "code"  # "code" gets static metrics; "answer" (a value) does not
     default_test_timeout_s: ClassVar[float] = 5.0
+    no_reference: ClassVar[str | None] = None  # why the reference generator cannot run, if it cannot
     sandbox_preload: ClassVar[tuple[str, ...]] = ()  # stdlib modules the sandbox imports once, for speed
 
     def __init__(self, options: TaskOptions):
@@ -64,6 +65,11 @@ class Task(ABC):
     @abstractmethod
     def request(self, problem: Any, sample_index: int, turns: list[TurnRecord]) -> Request | None:
         """The next request for this sample, or None when the sample is finished."""
+
+    def prior_turns(self, problem: Any, sample_index: int) -> list[TurnRecord]:
+        """Turns a sample begins with, already judged (e.g. read from an earlier run); none by default.
+        The runner starts the sample from them: ``request`` gets them as ``turns``."""
+        return []
 
     @abstractmethod
     def extract(self, problem: Any, answer: str) -> str | None:

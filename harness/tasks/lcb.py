@@ -122,8 +122,8 @@ def select(problems: list[Any], options) -> list[Any]:
             raise UserError(f"--{flag} must be one of {', '.join(allowed)}, got {value!r}.")
     out = []
     for p in problems:
-        day = p.contest_date[:10]
-        if options.start_date and day < options.start_date or options.end_date and day > options.end_date:
+        day = (p.contest_date or "")[:10]  # items without a date pass (dated filters refuse such sets)
+        if day and (options.start_date and day < options.start_date or options.end_date and day > options.end_date):
             continue
         if options.platform and getattr(p, "platform", options.platform) != options.platform:
             continue
@@ -232,6 +232,10 @@ class LCBGeneration(Task):
     description = "LiveCodeBench code generation (stdin and functional), graded upstream's way and strictly"
     default_prompt = "lcb-generation-chat"
     default_test_timeout_s = 6.0  # lcb_runner's --timeout
+    no_reference = (
+        "LiveCodeBench code generation has no canonical solutions to replay; evaluate a model, or programs with "
+        "--generator samples --samples FILE."
+    )
     sandbox_preload = (*PRELUDE_MODULES, "unittest.mock", "ast", "traceback")
 
     def __init__(self, options):

@@ -76,6 +76,8 @@ def run(step, state, emit):
     payload = step["payload"]
     if payload["mode"] == "upstream":
         return run_upstream(payload, emit)
+    if payload["mode"] == "expression":
+        return run_expression(payload, emit)
     if state["error"] is not None:
         emit({"event": "syntax_error", "error": state["error"]})
         return 1
@@ -132,6 +134,23 @@ def run_strict_call(code, payload, emit):
         emit({"event": "value", "value": encode(value)})  # noqa: F821
     except Exception as exc:
         emit({"event": "raised", "error": {"type": "Unserializable", "message": str(exc)[:300]}})
+        return 1
+    return 0
+
+
+def run_expression(payload, emit):
+    """Evaluate a model's answer expression (upstream grading evaluates answers that are
+    not literals) after the item's code, with the prelude's imports; report its value."""
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    try:
+        exec(LEETCODE_IMPORTS, namespace)
+        exec(payload.get("code", ""), namespace)
+        value = eval(payload["expression"], namespace)
+        emit({"event": "value", "value": encode(value)})  # noqa: F821
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        emit({"event": "raised", "error": describe(exc)})  # noqa: F821
         return 1
     return 0
 

@@ -448,10 +448,7 @@ def test_template_with_an_unknown_field(tmp_path, data):
 
 
 def test_unknown_template_lists_the_bundled_ones(data):
-    with pytest.raises(
-        UserError,
-        match="'mbpp-9shot' not found; bundled templates: lcb-generation-base, lcb-generation-chat, mbpp-0shot, mbpp-3",
-    ):
+    with pytest.raises(UserError, match=r"'mbpp-9shot' not found; bundled templates: .*mbpp-0shot, mbpp-3shot"):
         MBPP(TaskOptions(data=data, prompt="mbpp-9shot"))
 
 
