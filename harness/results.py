@@ -205,7 +205,11 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "complete": all(b["complete"] for b in blocks.values()),
         "condition_names": [c for c in names if c],
         # what the task selected (LiveCodeBench: release, contest window, platform, difficulty)
-        **{k: run["task"][k] for k in ("release", "window", "platform", "difficulty") if k in run["task"]},
+        **{
+            k: run["task"][k]
+            for k in ("release", "window", "platform", "difficulty", "public_tests_only")
+            if k in run["task"]
+        },
     }
     if len(names) == 1:
         block = blocks[names[0]]

@@ -16,7 +16,10 @@ def summary_lines(run_dir: Path) -> list[str]:
     blocks = results.get("conditions") or {"": results}
     lines = [
         f"run        {run['run_id']}  ({run['status']})",
-        f"task       {task['name']}  split={task.get('split')}  source={task.get('source')}",
+        f"task       {task['name']}"
+        + (f"  split={task['split']}" if task.get("split") else "")
+        + f"  source={task.get('source')}"
+        + ("  (public tests only)" if task.get("public_tests_only") else ""),
         f"generator  {gen['name']}" + (f"  model={gen['model']}" if gen.get("model") else ""),
         *([f"           {gen['demo_model']}"] if gen.get("demo_model") else []),
         f"sandbox    {sandbox['backend']}  image={sandbox['image']}",
