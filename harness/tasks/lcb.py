@@ -13,18 +13,26 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from harness.errors import UserError
-from harness.records import ExecResult, Message, Request, TurnRecord
+from harness.records import ExecResult, Limits, Message, Output, Request, StepResult, TurnRecord, Verdict
 from harness.tasks import register
 from harness.tasks.base import Sandbox, Task
 from harness.tasks.datafiles import Row, fingerprint, read_rows
 from harness.tasks.lcb_data import GENERATION_HUB, GENERATION_REVISION, decode_tests, hub_generation_rows
 from harness.tasks.lcb_driver import PRELUDE_MODULES
-from harness.tasks.lcb_grade import ERRATA, MODES, LCBTest, build_job, verdicts
+from harness.tasks.lcb_grade import (
+    ERRATA,
+    MODES,
+    LCBTest,
+    build_job,
+    excluded_verdict,
+    strict_verdict,
+    upstream_verdict,
+)
 from harness.templates import TemplateFile, fill, read_template
 
 DATA = Path(__file__).parent / "data"
@@ -281,55 +289,46 @@ class LCBGeneration(Task):
     def job(self, problem: LCBProblem, candidate: str):
         return build_job(problem.kind, problem.fn_name, problem.tests, candidate, None, self._limits())
 
-    def _limits(self):
-        from harness.records import Limits
-
+    def _limits(self) -> Limits:
         return self.limits or Limits(test_timeout_s=self.default_test_timeout_s)
 
     def evaluate(self, problem: LCBProblem, answer: str, sandbox: Sandbox) -> tuple[str | None, ExecResult]:
+        """One sandbox job for every mode's candidate; each mode's verdict from its own steps."""
         strict_code, chosen = strict_extract(answer)
         upstream_code = upstream_extract(answer) if self.template.extraction == "fence" else answer.strip()
-        excluded = ERRATA.get(problem.id) if "strict" in self.modes else None
-        run_strict = "strict" in self.modes and strict_code is not None and not excluded
-        run_upstream = "upstream" in self.modes
+        excluded = ERRATA.get(problem.id)
+        grade_strict = "strict" in self.modes and strict_code is not None and not excluded
+        grade_upstream = "upstream" in self.modes
         result = ExecResult("pass")
-        if run_strict or run_upstream:
+        if grade_strict or grade_upstream:
             job = build_job(
                 problem.kind,
                 problem.fn_name,
                 problem.tests,
-                strict_code if run_strict else None,
-                upstream_code if run_upstream else None,
+                strict_code if grade_strict else None,
+                upstream_code if grade_upstream else None,
                 self._limits(),
             )
             result = sandbox.run(job)
-        judged = verdicts(problem.kind, problem.tests, result, (), True, None)
+        judged: dict[str, Verdict] = {}
         if "strict" in self.modes:
             if excluded:
-                judged.update(verdicts(problem.kind, problem.tests, result, ("strict",), True, excluded))
+                judged["strict"] = excluded_verdict(excluded)
             elif strict_code is None:
-                from harness.records import Verdict
-
                 judged["strict"] = Verdict("no_code", False, chosen)
             else:
-                job_steps = result.steps[: len(problem.tests)]
-                judged.update(
-                    verdicts(problem.kind, problem.tests, _with_steps(result, job_steps), ("strict",), True, None)
-                )
+                judged["strict"] = strict_verdict(problem.kind, problem.tests, result.steps[: len(problem.tests)])
                 judged["strict"].notes.append(f"candidate: {chosen}")
-        if run_upstream:
+        if grade_upstream:
             parses = _parses(upstream_code)
-            judged.update(verdicts(problem.kind, problem.tests, result, ("upstream",), parses, None))
+            verdict = upstream_verdict(problem.kind, problem.tests, result.steps[-1], parses, result.status)
             if upstream_code != strict_code:
-                judged["upstream"].candidate = upstream_code
+                verdict.candidate = upstream_code
+            judged["upstream"] = verdict
         primary = judged[self.modes[0]]
-        result.status, result.detail, result.tests, result.verdicts = (
-            primary.status,
-            primary.detail,
-            primary.tests,
-            judged,
-        )
-        result.steps = [_trim(s) for s in result.steps]
+        result.status, result.detail, result.tests = primary.status, primary.detail, primary.tests
+        result.verdicts = judged
+        result.steps = [_shortened(step) for step in result.steps]
         return strict_code, result
 
     def groups(self, problem: LCBProblem) -> dict[str, str]:
@@ -356,27 +355,17 @@ class LCBGeneration(Task):
         }
 
 
-def _with_steps(result: ExecResult, steps) -> ExecResult:
-    return ExecResult(result.status, result.detail, steps=list(steps))
+def _shortened(step: StepResult) -> StepResult:
+    """A step as samples.jsonl keeps it: outputs cut to 2,000 characters and the reported
+    values dropped, since the verdicts have judged them whole."""
 
+    def cut(output: Output) -> Output:
+        if len(output.text) <= 2000:
+            return output
+        return Output(output.text[:1000] + "\n[...]\n" + output.text[-1000:], output.bytes, True)
 
-def _trim(step):
-    """Keep a step's output short in samples.jsonl; the verdicts already judged it whole."""
-    from dataclasses import replace
-
-    from harness.records import Output
-
-    def cut(o: Output) -> Output:
-        if len(o.text) <= 2000:
-            return o
-        return Output(o.text[:1000] + "\n[...]\n" + o.text[-1000:], o.bytes, True)
-
-    return replace(
-        step,
-        stdout=cut(step.stdout),
-        stderr=cut(step.stderr),
-        events=[{k: v for k, v in e.items() if k not in ("output", "value")} for e in step.events],
-    )
+    events = [{k: v for k, v in e.items() if k not in ("output", "value")} for e in step.events]
+    return replace(step, stdout=cut(step.stdout), stderr=cut(step.stderr), events=events)
 
 
 @register

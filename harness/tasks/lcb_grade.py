@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from harness.records import ExecResult, Job, Limits, Status, Step, StepResult, TestResult, Verdict
+from harness.records import Job, Limits, Status, Step, StepResult, TestResult, Verdict
 from harness.sandbox.values import MalformedValue, decode, short_repr
 
 MODES = ("strict", "upstream")
@@ -346,16 +346,5 @@ def _expected_repr(kind: str, text: str) -> str:
         return text
 
 
-def verdicts(
-    kind: str, tests: list[LCBTest], result: ExecResult, modes: tuple[str, ...], parses: bool, excluded: str | None
-) -> dict[str, Verdict]:
-    """Each requested mode's verdict from one job's result."""
-    out: dict[str, Verdict] = {}
-    if "strict" in modes:
-        if excluded:
-            out["strict"] = Verdict("excluded", False, excluded, notes=[f"excluded from strict grading: {excluded}"])
-        else:
-            out["strict"] = strict_verdict(kind, tests, result.steps[: len(tests)])
-    if "upstream" in modes:
-        out["upstream"] = upstream_verdict(kind, tests, result.steps[-1], parses, result.status)
-    return out
+def excluded_verdict(reason: str) -> Verdict:
+    return Verdict("excluded", False, reason, notes=[f"excluded from strict grading: {reason}"])
