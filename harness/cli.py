@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="both",
         help="LiveCodeBench: grade the way lcb_runner does, strictly, or both (default; strict is primary)",
     )
+    ev.add_argument(
+        "--from-run",
+        type=Path,
+        metavar="RUN_DIR",
+        help="lcb-self-repair: take turn 1 from this earlier lcb-generation run instead of generating it",
+    )
     ev.add_argument("-n", type=_positive_int, default=1, help="samples per problem (default 1)")
     ev.add_argument("--model-revision", help="model revision on the hub (branch, tag or commit)")
     ev.add_argument("--temperature", type=float, default=0.0, help="0 is greedy (default)")
@@ -155,6 +161,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 platform=args.platform,
                 difficulty=args.difficulty,
                 grading=args.grading,
+                from_run=args.from_run,
             ),
             generator_options=GeneratorOptions(
                 model=args.model,
@@ -253,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"harness: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `harness show RUN | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("harness: interrupted; finished samples are saved (continue with --resume RUN_DIR).", file=sys.stderr)
         return 130

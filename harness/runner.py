@@ -180,6 +180,8 @@ class Evaluation:
         self.options, self.log = options, log
         self.task = get_task(options.task)(options.task_options)
         self.task.limits = options.limits  # tasks that build their own jobs size them from the run's limits
+        if options.task_options.from_run is not None and not self.task.accepts_from_run:
+            raise UserError(f"--from-run is for lcb-self-repair; {options.task} does not read an earlier run.")
         if options.generator == "reference" and self.task.no_reference:
             raise UserError(self.task.no_reference)
         self.generator = get_generator(options.generator)(options.generator_options)

@@ -3,7 +3,8 @@
 Each line has a task id (``task_id``, or ``problem_id``/``question_id``) and the
 completion (``completion``, or ``solution``/``code``/``output``); other fields are
 ignored. Several lines for one task are its samples 0, 1, 2, ... in file order.
-Ids like ``Mbpp/11`` match problem ``11``.
+Ids like ``Mbpp/11`` match problem ``11``. A multi-turn task (self-repair) reads
+``responses``, a list with one reply per turn: ``request.turn`` picks the reply.
 """
 
 from __future__ import annotations
@@ -45,14 +46,15 @@ def read_lcb_outputs(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def read_samples(path: Path) -> dict[str, list[str]]:
-    """Completions per normalised task id, in file order; UserError on a bad line.
-    A ``.json`` file is read in LiveCodeBench's custom-output format."""
+def read_samples(path: Path) -> dict[str, list[str | list[str]]]:
+    """Completions per normalised task id, in file order; UserError on a bad line. A sample
+    is a string, or with ``responses`` a list of replies, one per turn. A ``.json`` file is
+    read in LiveCodeBench's custom-output format."""
     if not path.is_file():
         raise UserError(f"Samples file {path} does not exist.")
     if path.suffix == ".json":
         return read_lcb_outputs(path)
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[str | list[str]]] = {}
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -67,6 +69,12 @@ def read_samples(path: Path) -> dict[str, list[str]]:
             text = next((row[k] for k in TEXT_KEYS if k in row), None)
             if key is None:
                 raise UserError(f"{path}:{number}: no task id (one of {', '.join(ID_KEYS)}).")
+            if "responses" in row:
+                replies = row["responses"]
+                if not isinstance(replies, list) or not replies or not all(isinstance(r, str) for r in replies):
+                    raise UserError(f"{path}:{number}: 'responses' must be a non-empty list of strings, one per turn.")
+                found.setdefault(_norm(row[key]), []).append(list(replies))
+                continue
             if not isinstance(text, str):
                 raise UserError(f"{path}:{number}: no completion string (one of {', '.join(TEXT_KEYS)}).")
             found.setdefault(_norm(row[key]), []).append(text)
@@ -95,7 +103,14 @@ class Samples(Generator):
                     f"{self.path} has {len(texts)} completion(s) for task {request.problem_id}, "
                     f"but sample {request.sample_index + 1} was asked for; lower -n or use --ids."
                 )
-            out.append(Generation(text=texts[request.sample_index], continues_prefill=False))
+            sample = texts[request.sample_index]
+            replies = [sample] if isinstance(sample, str) else sample
+            if request.turn >= len(replies):
+                raise UserError(
+                    f"{self.path} has {len(replies)} reply(ies) for sample {request.sample_index + 1} of task "
+                    f"{request.problem_id}, but turn {request.turn + 1} was asked for; give it a 'responses' list."
+                )
+            out.append(Generation(text=replies[request.turn], continues_prefill=False))
         return out
 
     def config(self) -> dict[str, Any]:

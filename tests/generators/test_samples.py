@@ -118,3 +118,31 @@ def test_config_records_the_file_and_its_hash(tmp_path):
         "samples_file": str(path),
         "samples_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
+
+
+def turn_request(problem_id: str, sample_index: int, turn: int) -> Request:
+    return Request(problem_id, sample_index, turn, [Message("user", "q")])
+
+
+def test_responses_give_one_reply_per_turn(tmp_path):
+    rows = [
+        {"task_id": "a", "responses": ["a0 turn 1", "a0 turn 2"]},
+        {"task_id": "a", "completion": "a1 only"},
+        {"task_id": "b", "responses": ["b0 turn 1"]},
+    ]
+    path = write_lines(tmp_path / "s.jsonl", rows)
+    assert read_samples(path) == {"a": [["a0 turn 1", "a0 turn 2"], "a1 only"], "b": [["b0 turn 1"]]}
+    generator = Samples(GeneratorOptions(samples=path))
+    out = generator.generate([turn_request("a", 0, 1), turn_request("a", 0, 0), turn_request("a", 1, 0)])
+    assert [g.text for g in out] == ["a0 turn 2", "a0 turn 1", "a1 only"]
+    with pytest.raises(UserError, match="has 1 reply\\(ies\\) for sample 1 of task b, but turn 2 was asked for"):
+        generator.generate([turn_request("b", 0, 1)])
+    with pytest.raises(UserError, match="has 1 reply\\(ies\\) for sample 2 of task a, but turn 2"):
+        generator.generate([turn_request("a", 1, 1)])
+
+
+@pytest.mark.parametrize("responses", [[], "text", ["ok", 3], None])
+def test_bad_responses(tmp_path, responses):
+    path = write_lines(tmp_path / "s.jsonl", [{"task_id": 1, "responses": responses}])
+    with pytest.raises(UserError, match=rf"{path}:1: 'responses' must be a non-empty list of strings"):
+        read_samples(path)

@@ -148,3 +148,9 @@ def test_code_generation_refuses_the_reference_generator_in_one_sentence(capsys)
     assert main(["eval", "--task", "lcb-generation-demo", "--generator", "reference", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no canonical solutions" in err
+
+
+def test_from_run_is_refused_by_tasks_that_do_not_read_one(tmp_path, capsys):
+    argv = ["eval", "--task", "lcb-execution-demo", "--generator", "reference", "--from-run", str(tmp_path)]
+    assert main([*argv, "--quiet"]) == 2
+    assert "--from-run is for lcb-self-repair" in capsys.readouterr().err
