@@ -145,7 +145,7 @@ def upstream_stdout_equal(actual: str, expected: str) -> tuple[bool, str]:
             continue
         da, db = _decimals(a), _decimals(b)
         if da is None or db is None or da != db:
-            return False, f"Wrong answer at output_line_idx={index}: {_truncate(a)} != {_truncate(b)}"
+            return False, f"Wrong answer at output_line_idx={index}: {truncate(a)} != {truncate(b)}"
     return True, ""
 
 
@@ -176,7 +176,7 @@ def strict_stdout_equal(actual: str, expected: str) -> tuple[bool, str]:
     for index, (a, b) in enumerate(zip(got, want, strict=True)):
         ta, tb = a.split(), b.split()
         if len(ta) != len(tb) or not all(map(_tokens_equal, ta, tb)):
-            return False, f"line {index + 1}: {_truncate(a.strip(), 120)!r} != {_truncate(b.strip(), 120)!r}"
+            return False, f"line {index + 1}: {truncate(a.strip(), 120)!r} != {truncate(b.strip(), 120)!r}"
     return True, ""
 
 
@@ -204,7 +204,7 @@ def strict_value_equal(actual: Any, expected: Any) -> bool:
     return type(actual) is type(expected) and actual == expected
 
 
-def _truncate(text: str, length: int = UPSTREAM_TRUNCATE) -> str:
+def truncate(text: str, length: int = UPSTREAM_TRUNCATE) -> str:
     return text if len(text) <= length else text[: length // 2] + "...(truncated) ..." + text[-length // 2 :]
 
 
@@ -226,7 +226,7 @@ def strict_verdict(kind: str, tests: list[LCBTest], steps: list[StepResult]) -> 
             continue
         if kind == "stdin":
             ok, why = strict_stdout_equal(step.stdout.text, test.output)
-            results.append(TestResult("pass" if ok else "fail", why, _truncate(step.stdout.text, 200)))
+            results.append(TestResult("pass" if ok else "fail", why, truncate(step.stdout.text, 200)))
             continue
         event = next((e for e in step.events if e.get("event") == "value"), None)
         ok, actual = _value(event) if event else (False, None)
@@ -234,7 +234,7 @@ def strict_verdict(kind: str, tests: list[LCBTest], steps: list[StepResult]) -> 
             results.append(TestResult("fail", "no value reported"))
             continue
         equal = strict_value_equal(actual, json.loads(test.output))
-        detail = "" if equal else f"expected {_truncate(test.output, 120)}"
+        detail = "" if equal else f"expected {truncate(test.output, 120)}"
         results.append(TestResult("pass" if equal else "fail", detail, short_repr(actual)))
     bad = next((r for r in results if r.status != "pass"), None)
     if bad is None:
@@ -275,8 +275,8 @@ def upstream_verdict(
             results.append(TestResult("fail", message, shown))
             metadata = {
                 "output": shown,
-                "inputs": _truncate(_inputs_repr(kind, test.input)),
-                "expected": _truncate(_expected_repr(kind, test.output)),
+                "inputs": truncate(inputs_repr(kind, test.input)),
+                "expected": truncate(expected_repr(kind, test.output)),
                 "error_code": -2,
                 "error_message": message,
             }
@@ -290,8 +290,8 @@ def upstream_verdict(
             "error": message,
             "error_code": code,
             "error_message": "Time Limit Exceeded" if code == -3 else "Runtime Error",
-            "inputs": _truncate(_inputs_repr(kind, test.input)),
-            "expected": _truncate(_expected_repr(kind, test.output)),
+            "inputs": truncate(inputs_repr(kind, test.input)),
+            "expected": truncate(expected_repr(kind, test.output)),
         }
         return _upstream(status, False, message, results, codes, metadata)
     if finished and len(codes) == len(tests):
@@ -316,7 +316,7 @@ def _upstream_compare(kind: str, test: LCBTest, event: dict[str, Any]) -> tuple[
     if kind == "stdin":
         output = str(event.get("output", ""))
         ok, message = upstream_stdout_equal(output, test.output)
-        return ok, message, _truncate(output)
+        return ok, message, truncate(output)
     shown = str(event.get("shown", ""))
     ok, actual = _value(event)
     if not ok:
@@ -328,7 +328,7 @@ def _upstream_compare(kind: str, test: LCBTest, event: dict[str, Any]) -> tuple[
     return equal, "" if equal else "Wrong Answer", shown
 
 
-def _inputs_repr(kind: str, text: str) -> str:
+def inputs_repr(kind: str, text: str) -> str:
     if kind == "stdin":
         return text
     try:
@@ -337,7 +337,7 @@ def _inputs_repr(kind: str, text: str) -> str:
         return text
 
 
-def _expected_repr(kind: str, text: str) -> str:
+def expected_repr(kind: str, text: str) -> str:
     if kind == "stdin":
         return text
     try:

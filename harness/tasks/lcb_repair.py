@@ -26,7 +26,7 @@ from harness.records import ExecResult, Message, Request, SampleRecord, TurnReco
 from harness.store import RunStore
 from harness.tasks import register
 from harness.tasks.lcb import TEMPLATES, LCBGeneration, LCBGenerationDemo, LCBProblem
-from harness.tasks.lcb_grade import _expected_repr, _inputs_repr, _truncate
+from harness.tasks.lcb_grade import expected_repr, inputs_repr, truncate
 from harness.templates import TemplateFile, fill, read_template
 
 REPAIR_TEMPLATE = "lcb-self-repair"
@@ -95,8 +95,8 @@ def feedback_for(problem: LCBProblem, result: ExecResult, mode: str) -> Feedback
     fields: dict[str, str] = {}
     if index is not None:
         test = tests[index]
-        fields["input"] = str(meta.get("inputs", _inputs_repr(problem.kind, test.input)))
-        fields["expected"] = str(meta.get("expected", _expected_repr(problem.kind, test.output)))
+        fields["input"] = str(meta.get("inputs", inputs_repr(problem.kind, test.input)))
+        fields["expected"] = str(meta.get("expected", expected_repr(problem.kind, test.output)))
         if "output" in meta:
             fields["output"] = str(meta["output"])
         elif mode == "strict" and problem.kind == "stdin" and index < len(result.steps):
@@ -108,7 +108,7 @@ def feedback_for(problem: LCBProblem, result: ExecResult, mode: str) -> Feedback
         fields["error"] = verdict.detail
     if mode == "upstream":
         fields["error"] = str(meta.get("error") or meta.get("error_message") or fields["error"])
-    shown = {name: _truncate(fields.get(name, "")) for name in FEEDBACK_FIELDS[kind]}
+    shown = {name: truncate(fields.get(name, "")) for name in FEEDBACK_FIELDS[kind]}
     return Feedback(kind, shown, mode)
 
 
