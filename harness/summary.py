@@ -36,6 +36,13 @@ def summary_lines(run_dir: Path) -> list[str]:
             metrics = "  ".join(f"{k}={v:.4f}" for k, v in graded["metrics"].items())
             excluded = f"  excluded: {len(graded['excluded'])}" if graded["excluded"] else ""
             lines.append(f"  {mode:<9}{label}{metrics}  over {graded['problems']} problems{excluded}")
+        for turn in block.get("turns", []):
+            metrics = "  ".join(f"{k}={v:.4f}" for k, v in turn["metrics"].items())
+            modes = "".join(
+                f"  {mode} " + " ".join(f"{k}={v:.4f}" for k, v in m.items())
+                for mode, m in turn.get("grading", {}).items()
+            )
+            lines.append(f"  after turn {turn['turn']}  {label}{metrics}{modes}")
     if not results["complete"]:
         lines.append("           (incomplete run)")
     return lines + disagreement_lines(store.samples())

@@ -155,9 +155,15 @@ class LCBSelfRepair(LCBGeneration):
     # -- turn 1 from an earlier run
 
     def load(self) -> list[LCBProblem]:
-        if self.options.from_run is not None:  # before the data: a wrong run dir is refused at once
-            self._read_earlier(Path(self.options.from_run))
-        return super().load()
+        if self.options.from_run is None:
+            return super().load()
+        self._read_earlier(Path(self.options.from_run))  # before the data: a wrong run dir is refused at once
+        # the problems the earlier run answered, in this run's order (--ids/--limit select among them)
+        ran = {problem_id for problem_id, _ in self.earlier}
+        self.problems = [p for p in super().load() if p.id in ran]
+        if not self.problems:
+            raise UserError(f"--from-run {self.options.from_run} answered none of the selected problems.")
+        return self.problems
 
     def _read_earlier(self, path: Path) -> None:
         if not (path / "run.json").is_file():

@@ -219,8 +219,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def evaluate(out: Path, task: str, samples: Path, ids: str, *extra: str) -> Path | None:
-    argv = ["eval", "--task", task, "--generator", "samples", "--samples", str(samples), "--ids", ids]
+def evaluate(out: Path, task: str, samples: Path, ids: str | None, *extra: str) -> Path | None:
+    argv = ["eval", "--task", task, "--generator", "samples", "--samples", str(samples)]
+    argv += ["--ids", ids] if ids else []
     before = set(out.iterdir()) if out.exists() else set()
     if main([*argv, "--out", str(out), "--workers", "2", "--quiet", *extra]) != 0:
         return None
@@ -317,6 +318,11 @@ def test_from_run_repairs_an_earlier_generation_run(tmp_path, capsys, docker_cli
     assert repaired[1]["result"]["status"] == "pass" and "Its output: 6\n" in repaired[1]["messages"][-1]["content"]
     assert len(records["count-fair-splits"]["turns"]) == 1 and records["count-fair-splits"]["passed"]
 
+    # without --ids: the problems the earlier run answered
+    run = evaluate(tmp_path / "all", "lcb-self-repair-demo", replies, None, "--from-run", str(earlier))
+    assert run is not None, capsys.readouterr().err
+    assert set(read(run)[2]) == {"demo_abc001_a", "count-fair-splits"}
+
     # one mode of the two the earlier run graded by: turn 1 is judged by that mode alone
     args = ("--from-run", str(earlier), "--grading", "upstream")
     run = evaluate(tmp_path / "upstream", "lcb-self-repair-demo", replies, ids, *args)
@@ -339,5 +345,5 @@ def test_from_run_repairs_an_earlier_generation_run(tmp_path, capsys, docker_cli
     (strict_only / "run.json").write_text(json.dumps(doc))
     assert evaluate(out, "lcb-self-repair-demo", replies, ids, "--from-run", str(strict_only)) is None
     assert "graded by strict only" in one_error(capsys)
-    assert evaluate(out, "lcb-self-repair-demo", replies, "demo_cf1001_a", "--from-run", str(earlier)) is None
-    assert "has no sample 1 of problem demo_cf1001_a" in one_error(capsys)
+    assert evaluate(out, "lcb-self-repair-demo", replies, ids, "--from-run", str(earlier), "-n", "2") is None
+    assert "has no sample 2 of problem" in one_error(capsys)
