@@ -63,3 +63,35 @@ def test_a_missing_file_offline_is_one_sentence(tmp_path):
     result = load(tmp_path, "release_v3")
     assert result.returncode != 0
     assert "pass --data PATH" in result.stderr.strip().splitlines()[-1]
+
+
+def test_value_scenarios_offline_say_what_to_pass(tmp_path):
+    env = {
+        **os.environ,
+        "HF_HOME": str(tmp_path),
+        "HF_HUB_CACHE": str(tmp_path / "hub"),
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_CACHE": str(tmp_path / "ds"),
+        "HF_DATASETS_OFFLINE": "1",
+    }
+    for task in ("lcb-execution", "lcb-test-output"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "eval",
+                "--task",
+                task,
+                "--generator",
+                "reference",
+                "--out",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "pass --data PATH" in lines[0], lines
