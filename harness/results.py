@@ -92,6 +92,7 @@ def condition_block(
     modes = grading_modes(records)
     if modes:
         block["grading"] = {m: mode_block(by_problem, m, n) for m in modes}
+        block["metrics"] = block["grading"][modes[0]]["metrics"]  # the primary mode's, exclusions honoured
         for row in per_problem:
             samples = by_problem[row["problem_id"]]
             row["grading"] = {m: [_verdict(r, m).get("status") for r in samples] for m in modes}
@@ -176,6 +177,7 @@ def turn_block(by_problem, turn: int, modes: list[str], n: int) -> dict[str, Any
     block: dict[str, Any] = {"turn": turn + 1, "metrics": _pass_at(pairs, n)}
     if modes:
         block["grading"] = {m: mode_block(by_problem, m, n, turn)["metrics"] for m in modes}
+        block["metrics"] = block["grading"][modes[0]]
     return block
 
 

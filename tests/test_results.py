@@ -112,3 +112,25 @@ def test_a_sweep_reports_each_condition_and_one_condition_stays_at_the_top():
     assert not results["complete"] and results["samples"] == 3
     single = aggregate({**sweep, "eval": {"n": 1, "conditions": ["layer=1"]}}, records[:2])
     assert single["metrics"] == {"pass@1": 0.5} and single["condition_names"] == ["layer=1"]
+
+
+def graded(problem_id: str, strict: str, upstream: str, dropped: bool = False) -> SampleRecord:
+    from harness.records import ExecResult, Generation, TurnRecord, Verdict
+
+    verdicts = {
+        "strict": Verdict(strict, strict == "pass"),
+        "upstream": Verdict(upstream, upstream == "pass", extras={"dropped": dropped}),
+    }
+    result = ExecResult(strict, verdicts=verdicts)
+    turn = TurnRecord([], "", Generation("x"), "x", result)
+    return SampleRecord(problem_id, 0, strict, strict == "pass", [turn], 0.1)
+
+
+def test_graded_runs_report_each_mode_and_the_primary_at_the_top():
+    records = [graded("a", "pass", "pass"), graded("b", "excluded", "pass"), graded("c", "fail", "pass", True)]
+    results = aggregate(run(n=1, num_problems=3), records)
+    strict, upstream = results["grading"]["strict"], results["grading"]["upstream"]
+    assert strict["excluded"] == ["b"] and strict["metrics"]["pass@1"] == 0.5  # b leaves the denominator
+    assert results["metrics"] == strict["metrics"]  # the primary mode, exclusions honoured
+    # upstream drops c's only sample: a problem with every sample dropped counts as failed
+    assert upstream["dropped"] == 1 and upstream["metrics"]["pass@1"] == pytest.approx(2 / 3)
