@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from harness.records import Limits
-from harness.sandbox.docker_backend import SandboxPool
 from harness.tasks import TaskOptions, get_task
 from harness.tasks.lcb import LCBProblem
 from harness.tasks.lcb_grade import LCBTest
@@ -22,13 +21,6 @@ DATA = Path(__file__).resolve().parents[2] / "harness" / "tasks" / "data"
 LCB_JSONL = Path(
     os.environ.get("HARNESS_LCB_JSONL", Path(__file__).resolve().parents[3] / "shared/data/livecodebench/lcb.jsonl")
 )
-
-
-@pytest.fixture(scope="module")
-def pool(docker_client, sandbox_image):
-    limits = Limits(memory_mb=512, test_timeout_s=2, job_timeout_s=60)
-    with SandboxPool(docker_client, sandbox_image, 2, limits, f"pytest-lcb-{os.getpid()}") as pool:
-        yield pool
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ turn-2 request or its absence, results.json's before/after repair, and --from-ru
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import textwrap
@@ -16,7 +15,6 @@ from harness.cli import main
 from harness.errors import UserError
 from harness.records import ExecResult, Generation, Limits, SampleRecord, TestResult, TurnRecord, Verdict
 from harness.results import aggregate
-from harness.sandbox.docker_backend import SandboxPool
 from harness.tasks import TaskOptions, get_task
 from harness.tasks.lcb import LCBProblem
 from harness.tasks.lcb_grade import LCBTest
@@ -51,13 +49,6 @@ def keep_sigterm():
     previous = signal.getsignal(signal.SIGTERM)
     yield
     signal.signal(signal.SIGTERM, previous)  # main() installs its own handler
-
-
-@pytest.fixture(scope="module")
-def pool(docker_client, sandbox_image):
-    limits = Limits(memory_mb=512, test_timeout_s=1, job_timeout_s=60)
-    with SandboxPool(docker_client, sandbox_image, 2, limits, f"pytest-lcb-repair-{os.getpid()}") as pool:
-        yield pool
 
 
 @pytest.fixture(scope="module")

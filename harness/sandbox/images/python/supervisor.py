@@ -299,6 +299,19 @@ def run_python(spec, emit):
 # --------------------------------------------------------------------------- steps jobs
 
 
+def drain(fd, take):
+    """Hand what is left in a pipe to ``take``, chunk by chunk, without blocking."""
+    os.set_blocking(fd, False)
+    while True:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return
+        if not data:
+            return
+        take(data)
+
+
 def other_pids_except(keep):
     return [pid for pid in other_pids() if pid not in keep]
 
@@ -391,7 +404,11 @@ def run_step(step, run, state):
         os.close(fd)
     pidfd = os.pidfd_open(pid)
     deadline = started + step["timeout_s"]
-    events_buf, events_bytes = bytearray(), 0
+    events_buf = bytearray()
+
+    def take_event(data):  # what a step reports beyond the cap is cut (and flagged below)
+        events_buf.extend(data[: max(0, MAX_EVENT_BYTES - len(events_buf))])
+
     timed_out = exited = False
     fds = [out_r, err_r, ev_r, pidfd]
     while not exited:
@@ -411,9 +428,8 @@ def run_step(step, run, state):
                 out.feed(data)
             elif fd == err_r:
                 err.feed(data)
-            elif events_bytes < MAX_EVENT_BYTES:
-                events_bytes += len(data)
-                events_buf += data
+            else:
+                take_event(data)
     wall = time.monotonic() - started
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -421,23 +437,13 @@ def run_step(step, run, state):
         pass
     _, status, usage = os.wait4(pid, 0)
     kill_strays({os.getppid()})  # not the supervisor (other_pids already spares us)
-    for fd, sink in ((out_r, out), (err_r, err), (ev_r, None)):
-        os.set_blocking(fd, False)
-        while True:
-            try:
-                data = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            if sink is not None:
-                sink.feed(data)
-            elif events_bytes < MAX_EVENT_BYTES:
-                events_bytes += len(data)
-                events_buf += data
+    drain(out_r, out.feed)
+    drain(err_r, err.feed)
+    drain(ev_r, take_event)
+    for fd in (out_r, err_r, ev_r):
         os.close(fd)
     os.close(pidfd)
-    events, tampered = [], events_bytes >= MAX_EVENT_BYTES
+    events, tampered = [], len(events_buf) >= MAX_EVENT_BYTES
     for line in bytes(events_buf).split(b"\n"):
         if line:
             event = parse_event(line)
@@ -638,19 +644,9 @@ def run_job(child, job):
     _, wait_status = os.waitpid(child.pid, 0)
     clean_procs = kill_all()
     # Whatever is still buffered in the pipes belongs to this job.
-    for fd, sink in ((child.out_r, out), (child.err_r, err), (child.res_r, None)):
-        os.set_blocking(fd, False)
-        while True:
-            try:
-                data = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            if sink is not None:
-                sink.feed(data)
-            else:
-                res_buf += data
+    drain(child.out_r, out.feed)
+    drain(child.err_r, err.feed)
+    drain(child.res_r, res_buf.extend)
     for line in bytes(res_buf).split(b"\n"):
         if line:
             event = parse_event(line)
