@@ -25,10 +25,10 @@ from harness.errors import UserError
 from harness.tasks.datafiles import Row, read_rows
 
 GENERATION_HUB = "livecodebench/code_generation_lite"
-# No commit of the dataset repo could be looked up from this project's offline machines, so
-# the default is the branch; every run records the commit the hub resolved it to (the
-# snapshot folder), and --revision COMMIT pins one.
-GENERATION_REVISION = "main"
+# The dataset repo's commit that other public harnesses pin (it could not be resolved from this
+# project's offline machines); every run also records the commit the hub served (the snapshot
+# folder), and --revision picks another.
+GENERATION_REVISION = "0fe84c3912ea0c4d4a78037083943e8f0c4dd505"
 RELEASE_FILES = 6  # test.jsonl, test2.jsonl, ... test6.jsonl
 RELEASES = {f"release_v{n}": list(range(1, n + 1)) for n in range(1, RELEASE_FILES + 1)}
 RELEASES["release_latest"] = RELEASES[f"release_v{RELEASE_FILES}"]

@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.tasks.lcb_data import GENERATION_REVISION
+
 DEMO = Path(__file__).resolve().parents[2] / "harness" / "tasks" / "data" / "lcb_generation_demo.jsonl"
-COMMIT = "1234567890abcdef1234567890abcdef12345678"
+COMMIT = GENERATION_REVISION  # the pinned revision: what a run without --revision reads
 
 LOAD = """
 import json, sys
