@@ -102,7 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--test-timeout", type=_positive_float, help="seconds per test (default: the task's; MBPP 5, LiveCodeBench 6)"
     )
-    ev.add_argument("--memory-mb", type=_positive_int, default=512, help="memory (= swap) per container")
+    ev.add_argument(
+        "--memory-mb",
+        type=_positive_int,
+        help="memory (= swap) per container (default: the task's; MBPP 512, LCB 1024)",
+    )
     ev.add_argument("--base-image", help="base image of the sandbox (default debian:bookworm-slim)")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -143,8 +147,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise UserError("harness eval needs --task and --generator (or --resume RUN_DIR).")
         from harness.tasks import get_task
 
-        timeout = args.test_timeout or get_task(args.task).default_test_timeout_s
-        limits = Limits(test_timeout_s=timeout, memory_mb=args.memory_mb)
+        task = get_task(args.task)
+        timeout = args.test_timeout or task.default_test_timeout_s
+        limits = Limits(test_timeout_s=timeout, memory_mb=args.memory_mb or task.default_memory_mb)
         options = EvalOptions(
             task=args.task,
             generator=args.generator,

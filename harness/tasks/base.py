@@ -47,6 +47,7 @@ class Task(ABC):
     language: ClassVar[str] = "python"  # of the candidates, for static metrics
     candidate_kind: ClassVar[str] = "code"  # "code" gets static metrics; "answer" (a value) does not
     default_test_timeout_s: ClassVar[float] = 5.0
+    default_memory_mb: ClassVar[int] = 512
     accepts_from_run: ClassVar[bool] = False  # whether --from-run means anything to it
     no_reference: ClassVar[str | None] = None  # why the reference generator cannot run, if it cannot
     sandbox_preload: ClassVar[tuple[str, ...]] = ()  # stdlib modules the sandbox imports once, for speed

@@ -240,6 +240,7 @@ class LCBGeneration(Task):
     description = "LiveCodeBench code generation (stdin and functional), graded upstream's way and strictly"
     default_prompt = "lcb-generation-chat"
     default_test_timeout_s = 6.0  # lcb_runner's --timeout
+    default_memory_mb = 1024  # AtCoder's limit; lcb_runner sets none
     no_reference = (
         "LiveCodeBench code generation has no canonical solutions to replay; evaluate a model, or programs with "
         "--generator samples --samples FILE."

@@ -20,6 +20,9 @@ def test_baseline_runs_every_scenario(task, tmp_path, capsys, docker_client, san
     results = json.loads(next(tmp_path.glob("*/results.json")).read_text())
     assert results["complete"] and results["demo_model"]
     assert set(results["grading"]) == {"strict", "upstream"}
+    if task == "lcb-generation-demo":  # the task's own defaults: lcb_runner's 6 s, AtCoder's 1024 MB
+        limits = json.loads(next(tmp_path.glob("*/run.json")).read_text())["sandbox"]["limits"]
+        assert (limits["test_timeout_s"], limits["memory_mb"]) == (6.0, 1024)
 
 
 def test_nir_at_layer_23_runs_code_generation(tmp_path, capsys, docker_client, sandbox_image):
