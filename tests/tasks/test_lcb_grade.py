@@ -103,3 +103,29 @@ def test_release_tags_resolve_to_files_as_upstream_does():
     for bad in ("release_v9", "v0", "v3_v1", "latest"):
         with pytest.raises(UserError):
             release_files(bad)
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"start_date": "2024/01/01"}, "--start-date must be a date like 2024-01-31"),
+        ({"platform": "topcoder"}, "--platform must be one of atcoder, codeforces, leetcode"),
+        ({"difficulty": "extreme"}, "--difficulty must be one of easy, medium, hard"),
+        ({"start_date": "2030-01-01"}, "No LiveCodeBench problems"),
+    ],
+)
+def test_selection_mistakes_are_one_sentence(options, words):
+    from harness.tasks import TaskOptions, get_task
+
+    with pytest.raises(UserError, match=words):
+        get_task("lcb-generation-demo")(TaskOptions(**options)).load()
+
+
+def test_contest_window_platform_and_difficulty_select():
+    from harness.tasks import TaskOptions, get_task
+
+    task = get_task("lcb-generation-demo")(TaskOptions(start_date="2023-09-01", end_date="2024-01-31"))
+    dates = [p.contest_date[:10] for p in task.load()]
+    assert dates and all("2023-09-01" <= d <= "2024-01-31" for d in dates)
+    leetcode = get_task("lcb-generation-demo")(TaskOptions(platform="leetcode")).load()
+    assert {p.platform for p in leetcode} == {"leetcode"} and all(p.kind == "call" for p in leetcode)
