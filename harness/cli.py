@@ -52,18 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--prompt", help="prompt protocol name or TOML template file")
     ev.add_argument("--revision", help="dataset revision on the hub (default: pinned)")
     ev.add_argument("--challenge-tests", action="store_true", help="also run MBPP's challenge_test_list")
-    ev.add_argument("--release", help="LiveCodeBench release: release_v1..release_v6, release_latest, vN, vM_vN")
-    ev.add_argument("--start-date", help="LiveCodeBench: first contest date, inclusive (YYYY-MM-DD)")
-    ev.add_argument("--end-date", help="LiveCodeBench: last contest date, inclusive (YYYY-MM-DD)")
-    ev.add_argument("--platform", help="LiveCodeBench: atcoder, codeforces or leetcode")
-    ev.add_argument("--difficulty", help="LiveCodeBench: easy, medium or hard")
-    ev.add_argument(
+    lcb = ev.add_argument_group("LiveCodeBench (lcb-* tasks)")
+    lcb.add_argument("--release", help="LiveCodeBench release: release_v1..release_v6, release_latest, vN, vM_vN")
+    lcb.add_argument("--start-date", help="LiveCodeBench: first contest date, inclusive (YYYY-MM-DD)")
+    lcb.add_argument("--end-date", help="LiveCodeBench: last contest date, inclusive (YYYY-MM-DD)")
+    lcb.add_argument("--platform", help="LiveCodeBench: atcoder, codeforces or leetcode")
+    lcb.add_argument("--difficulty", help="LiveCodeBench: easy, medium or hard")
+    lcb.add_argument(
         "--grading",
         choices=["both", "strict", "upstream"],
         default="both",
         help="LiveCodeBench: grade the way lcb_runner does, strictly, or both (default; strict is primary)",
     )
-    ev.add_argument(
+    lcb.add_argument(
         "--from-run",
         type=Path,
         metavar="RUN_DIR",
