@@ -22,12 +22,12 @@ Two sets of definitions, side by side in the README:
 
 from __future__ import annotations
 
-import ast
 from statistics import mean
 from typing import Any
 
 from harness.records import SampleRecord
 from harness.scoring.static import final_statics
+from harness.tasks.extract import parses
 
 COLUMNS = ("response_rate", "syntactic_correctness", "cyclomatic_complexity", "lines_of_code", "characters")
 
@@ -69,14 +69,6 @@ def paper_blocks(answer: str) -> list[str] | None:
     return blocks
 
 
-def _parses(block: str) -> bool:
-    try:
-        ast.parse(block)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-
-
 def _radon_max(block: str) -> int:
     from radon.complexity import cc_visit
 
@@ -94,7 +86,7 @@ def paper(records: list[SampleRecord]) -> dict[str, float]:
     lines = [[ln.strip() for ln in "\n".join(b).splitlines() if ln.strip()] for b in nonempty]
     return {
         "response_rate": len(responding) / len(records) if records else 0.0,
-        "syntactic_correctness": _avg([float(any(_parses(x) for x in b)) for b in nonempty]),
+        "syntactic_correctness": _avg([float(any(parses(x) for x in b)) for b in nonempty]),
         "cyclomatic_complexity": _avg([max(_radon_max(x) for x in b) for b in nonempty]),
         "lines_of_code": _avg([len(ls) for ls in lines]),
         "characters": _avg([sum(map(len, ls)) for ls in lines]),

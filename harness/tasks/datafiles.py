@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,17 @@ def _object(text: str, origin: str, allow_list: bool = False) -> Any:
     if not isinstance(value, dict) and not (allow_list and isinstance(value, list)):
         raise UserError(f"{origin}: expected a JSON object.")
     return value
+
+
+def by_id(parsed: Iterable[tuple[str, Any]], label: str) -> dict[str, Any]:
+    """Parsed (origin, record) pairs keyed by the record's ``id``, in order; a repeated id
+    is a user error at the origin that repeats it."""
+    records: dict[str, Any] = {}
+    for origin, record in parsed:
+        if record.id in records:
+            raise UserError(f"{origin}: duplicate {label} {record.id}.")
+        records[record.id] = record
+    return records
 
 
 def fingerprint(items: list[Any]) -> str:

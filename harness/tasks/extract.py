@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*```|\Z)", re.S | re.M)
@@ -19,3 +20,12 @@ def extract_code(answer: str, language: str = "python") -> str | None:
     else:
         code = text
     return code if code.strip() else None
+
+
+def parses(code: str) -> bool:
+    """Whether ``code`` is valid Python for this interpreter's parser."""
+    try:
+        ast.parse(code)
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False

@@ -10,7 +10,6 @@ format (``lcb-generation-demo`` bundles 10 problems we wrote). ``--start-date``,
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from dataclasses import dataclass, replace
@@ -21,7 +20,8 @@ from harness.errors import UserError
 from harness.records import ExecResult, Limits, Message, Output, Request, StepResult, TurnRecord, Verdict
 from harness.tasks import register
 from harness.tasks.base import Sandbox, Task
-from harness.tasks.datafiles import Row, fingerprint, read_rows
+from harness.tasks.datafiles import Row, by_id, fingerprint, read_rows
+from harness.tasks.extract import parses
 from harness.tasks.lcb_data import GENERATION_HUB, GENERATION_REVISION, decode_tests, hub_generation_rows
 from harness.tasks.lcb_driver import PRELUDE_MODULES
 from harness.tasks.lcb_grade import (
@@ -165,14 +165,6 @@ def upstream_extract(answer: str) -> str:
     return "\n".join(lines[fences[-2] + 1 : fences[-1]])
 
 
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-
-
 def strict_extract(answer: str) -> tuple[str | None, str]:
     """Reasoning stripped; the last fenced python block that parses, else the last that
     parses, else the last python block; unfenced text only when it parses. Returns the
@@ -187,11 +179,11 @@ def strict_extract(answer: str) -> tuple[str | None, str]:
         ("last block that parses", list(enumerate(b for _, b in blocks))),
     ):
         for i, body in reversed(pool):
-            if body.strip() and _parses(body):
+            if body.strip() and parses(body):
                 return body, f"{label} (block {i + 1} of {len(blocks)})"
     if python:
         return python[-1][1], f"last python block, which does not parse (block {python[-1][0] + 1} of {len(blocks)})"
-    if not blocks and text.strip() and _parses(text):
+    if not blocks and text.strip() and parses(text):
         return text.strip() + "\n", "the whole answer (no fences; it parses)"
     return None, "no code block found"
 
@@ -265,12 +257,7 @@ class LCBGeneration(Task):
         return rows
 
     def load(self) -> list[LCBProblem]:
-        seen: dict[str, LCBProblem] = {}
-        for origin, row in self._rows():
-            problem = parse_problem(origin, row)
-            if problem.id in seen:
-                raise UserError(f"{origin}: duplicate question_id {problem.id}.")
-            seen[problem.id] = problem
+        seen = by_id(((o, parse_problem(o, row)) for o, row in self._rows()), "question_id")
         every = sorted(seen.values(), key=lambda p: p.id)  # upstream's sort key
         self.public_only = not any(p.private for p in every)
         self.problems = select(every, self.options)
@@ -321,8 +308,8 @@ class LCBGeneration(Task):
                 judged["strict"] = strict_verdict(problem.kind, problem.tests, result.steps[: len(problem.tests)])
                 judged["strict"].notes.append(f"candidate: {chosen}")
         if grade_upstream:
-            parses = _parses(upstream_code)
-            verdict = upstream_verdict(problem.kind, problem.tests, result.steps[-1], parses, result.status)
+            loads = parses(upstream_code)
+            verdict = upstream_verdict(problem.kind, problem.tests, result.steps[-1], loads, result.status)
             if upstream_code != strict_code:
                 verdict.candidate = upstream_code
             judged["upstream"] = verdict

@@ -90,6 +90,15 @@ def run(step, state, emit):
 # --------------------------------------------------------------------------- strict
 
 
+def raised(exc, emit, show=True):
+    """Report an exception the program raised (and print its traceback, as an interpreter
+    would); the step's exit code is 1."""
+    if show:
+        traceback.print_exc()
+    emit({"event": "raised", "error": describe(exc)})  # noqa: F821
+    return 1
+
+
 def run_strict_stdin(code, emit):
     sys.argv = ["solution.py"]
     namespace = {"__name__": "__main__", "__file__": "solution.py", "__builtins__": builtins}
@@ -98,9 +107,7 @@ def run_strict_stdin(code, emit):
     except SystemExit:
         raise
     except BaseException as exc:
-        traceback.print_exc()
-        emit({"event": "raised", "error": describe(exc)})  # noqa: F821
-        return 1
+        return raised(exc, emit)
     return 0
 
 
@@ -127,9 +134,7 @@ def run_strict_call(code, payload, emit):
     except SystemExit:
         raise
     except BaseException as exc:
-        traceback.print_exc()
-        emit({"event": "raised", "error": describe(exc)})  # noqa: F821
-        return 1
+        return raised(exc, emit)
     try:
         emit({"event": "value", "value": encode(value)})  # noqa: F821
     except Exception as exc:
@@ -150,8 +155,7 @@ def run_expression(payload, emit):
     except SystemExit:
         raise
     except BaseException as exc:
-        emit({"event": "raised", "error": describe(exc)})  # noqa: F821
-        return 1
+        return raised(exc, emit, show=False)
     return 0
 
 

@@ -242,10 +242,6 @@ def strict_verdict(kind: str, tests: list[LCBTest], steps: list[StepResult]) -> 
     return Verdict(bad.status, False, bad.detail, results)
 
 
-def _upstream_failure(code: int, step: StepResult | None) -> Status:
-    return {-2: "fail", -3: "timeout"}.get(code, "error")
-
-
 def upstream_verdict(
     kind: str, tests: list[LCBTest], step: StepResult, parses: bool, job_status: Status = "pass"
 ) -> Verdict:

@@ -37,9 +37,9 @@ from harness.records import ExecResult, Job, Message, Request, Step, TestResult,
 from harness.sandbox.values import MalformedValue, decode, short_repr
 from harness.tasks import register
 from harness.tasks.base import Sandbox, Task
-from harness.tasks.datafiles import Row, fingerprint, read_rows
+from harness.tasks.datafiles import Row, by_id, fingerprint, read_rows
 from harness.tasks.lcb import DIFFICULTIES, grading_modes, parse_problem, select
-from harness.tasks.lcb_grade import DRIVER, MODES, close
+from harness.tasks.lcb_grade import DRIVER, close
 from harness.templates import TemplateFile, fill, read_template
 
 DATA = Path(__file__).parent / "data"
@@ -189,12 +189,7 @@ class ValueTask(Task):
         return [(f"{self.hub_id}#{i}", dict(row)) for i, row in enumerate(loaded)]
 
     def load(self) -> list[Any]:
-        items: dict[str, Any] = {}
-        for origin, row in self._rows():
-            for item in self.parse(origin, row):
-                if item.id in items:
-                    raise UserError(f"{origin}: duplicate item id {item.id}.")
-                items[item.id] = item
+        items = by_id(((o, item) for o, row in self._rows() for item in self.parse(o, row)), "item id")
         every = sorted(items.values(), key=self.sort_key)
         if (self.options.start_date or self.options.end_date) and any(i.contest_date is None for i in every):
             raise UserError(f"{self.source} has items without contest dates; drop --start-date/--end-date.")
@@ -202,7 +197,7 @@ class ValueTask(Task):
             raise UserError(
                 f"{self.name} items all come from LeetCode; --platform {self.options.platform} selects none."
             )
-        self.items = select(every, _without_platform(self.options))
+        self.items = select(every, self.options)  # items carry no platform: the filter passes them
         if not self.items:
             raise UserError(f"No {self.name} items in {self.source} match the selection.")
         return self.items
@@ -274,12 +269,6 @@ class ValueTask(Task):
 
     def extra_config(self) -> dict[str, Any]:
         return {}
-
-
-def _without_platform(options):
-    from dataclasses import replace
-
-    return replace(options, platform=None)
 
 
 def _date(value: Any) -> str | None:
@@ -577,6 +566,3 @@ class LCBTestOutputDemo(LCBTestOutput):
     name = "lcb-test-output-demo"
     description = "8 test-output items written by this project in test_generation's format (bundled)"
     demo_file = "lcb_test_output_demo.jsonl"
-
-
-__all__ = ["MODES", "LCBExecution", "LCBTestOutput", "answer_equal"]

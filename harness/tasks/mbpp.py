@@ -17,7 +17,7 @@ from harness.errors import UserError
 from harness.records import Job, Message, ProbeTest, Request, TurnRecord
 from harness.tasks import register
 from harness.tasks.base import Task
-from harness.tasks.datafiles import Row, fingerprint, read_rows
+from harness.tasks.datafiles import Row, by_id, fingerprint, read_rows
 from harness.tasks.extract import extract_code
 from harness.tasks.prompts import Template, fill, load_template
 
@@ -156,12 +156,7 @@ class MBPP(Task):
         return _hub_rows(self.variant, revision)
 
     def load(self) -> list[MBPPProblem]:
-        every: dict[str, MBPPProblem] = {}
-        for origin, row in self._rows():
-            problem = parse_row(origin, row)
-            if problem.id in every:
-                raise UserError(f"{origin}: duplicate task_id {problem.id}.")
-            every[problem.id] = problem
+        every: dict[str, MBPPProblem] = by_id(((o, parse_row(o, row)) for o, row in self._rows()), "task_id")
         self.shots = []
         for shot in self.template.shots:
             if str(shot) not in every:

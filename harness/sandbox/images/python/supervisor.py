@@ -443,14 +443,8 @@ def run_step(step, run, state):
     for fd in (out_r, err_r, ev_r):
         os.close(fd)
     os.close(pidfd)
-    events, tampered = [], len(events_buf) >= MAX_EVENT_BYTES
-    for line in bytes(events_buf).split(b"\n"):
-        if line:
-            event = parse_event(line)
-            if event is None:
-                tampered = True
-            else:
-                events.append(event)
+    events, tampered = parse_events(events_buf)
+    tampered = tampered or len(events_buf) >= MAX_EVENT_BYTES
     return {
         "events": events,
         "tampered": tampered,
@@ -647,13 +641,9 @@ def run_job(child, job):
     drain(child.out_r, out.feed)
     drain(child.err_r, err.feed)
     drain(child.res_r, res_buf.extend)
-    for line in bytes(res_buf).split(b"\n"):
-        if line:
-            event = parse_event(line)
-            if event is None:
-                tampered = True
-            else:
-                events.append(event)
+    rest, rest_tampered = parse_events(res_buf)
+    events += rest
+    tampered = tampered or rest_tampered
     child.close()
     oom = oom_before >= 0 and oom_kills() > oom_before
     clean_files = wipe()
@@ -669,6 +659,19 @@ def run_job(child, job):
         "duration_s": duration,
         "clean": clean_procs and clean_files,
     }
+
+
+def parse_events(buf):
+    """The events of newline-separated JSON in ``buf``, and whether any line was not one."""
+    events, tampered = [], False
+    for line in bytes(buf).split(b"\n"):
+        if line:
+            event = parse_event(line)
+            if event is None:
+                tampered = True
+            else:
+                events.append(event)
+    return events, tampered
 
 
 def parse_event(line):
