@@ -22,6 +22,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -34,6 +44,10 @@ def _positive_float(text: str) -> float:
 
 def _ids(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN_DIR",
         help="lcb-self-repair: take turn 1 from this earlier lcb-generation run instead of generating it",
     )
+    pg = ev.add_argument_group("Polyglot (polyglot, polyglot-demo)")
+    pg.add_argument("--languages", help="Polyglot: comma-separated languages (cpp,go,java,javascript,python,rust)")
+    pg.add_argument(
+        "--edit-format", choices=["diff", "whole"], help="Polyglot: SEARCH/REPLACE blocks (default) or whole files"
+    )
+    pg.add_argument("--tries", type=_positive_int, default=2, help="Polyglot: tries per exercise (default 2)")
+    pg.add_argument(
+        "--reflections",
+        type=_non_negative_int,
+        default=3,
+        help="Polyglot: malformed-edit reflections per try (default 3)",
+    )
+    pg.add_argument(
+        "--build-timeout", type=_positive_float, help="Polyglot: seconds for the build step (default: the language's)"
+    )
     ev.add_argument("-n", type=_positive_int, default=1, help="samples per problem (default 1)")
     ev.add_argument("--model-revision", help="model revision on the hub (branch, tag or commit)")
     ev.add_argument("--temperature", type=float, default=0.0, help="0 is greedy (default)")
@@ -101,12 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument(
-        "--test-timeout", type=_positive_float, help="seconds per test (default: the task's; MBPP 5, LiveCodeBench 6)"
+        "--test-timeout",
+        type=_positive_float,
+        help="seconds per test (default: the task's; MBPP 5, LiveCodeBench 6; Polyglot: for the test step)",
     )
     ev.add_argument(
         "--memory-mb",
         type=_positive_int,
-        help="memory (= swap) per container (default: the task's; MBPP 512, LCB 1024)",
+        help="memory (= swap) per container (default: the task's; MBPP 512, LCB 1024, Polyglot per language)",
     )
     ev.add_argument("--base-image", help="base image of the sandbox (default debian:bookworm-slim)")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -116,9 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sb = sub.add_parser("sandbox", help="build, self-test or clean the sandbox")
     sb_sub = sb.add_subparsers(dest="action", required=True, metavar="ACTION")
-    build = sb_sub.add_parser("build", help="build the sandbox image (bootstraps a base offline if needed)")
+    build = sb_sub.add_parser("build", help="build the missing sandbox images (bootstraps a base offline if needed)")
     build.add_argument("--base-image", help="base image (default debian:bookworm-slim)")
-    sb_sub.add_parser("check", help="self-test the isolation of the sandbox")
+    build.add_argument("--images", type=_names, help="comma-separated images to build (default: all)")
+    check = sb_sub.add_parser("check", help="self-test the isolation of the sandbox and every language image")
+    check.add_argument("--images", type=_names, help="comma-separated images to check (default: all)")
     clean = sb_sub.add_parser("clean", help="remove leaked containers of this harness")
     clean.add_argument("--all", action="store_true", help="also containers of runs still alive")
 
@@ -168,6 +201,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 difficulty=args.difficulty,
                 grading=args.grading,
                 from_run=args.from_run,
+                languages=args.languages,
+                edit_format=args.edit_format,
+                tries=args.tries,
+                reflections=args.reflections,
+                build_timeout=args.build_timeout,
             ),
             generator_options=GeneratorOptions(
                 model=args.model,
@@ -225,10 +263,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     client = connect()
     if args.action == "build":
-        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id
+        from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_id, languages
 
-        tag = ensure_image(client, args.base_image or DEFAULT_BASE, log=lambda m: print(m, file=sys.stderr))
-        print(f"{tag} {image_id(client, tag)}")
+        for name in args.images or languages():
+            tag = ensure_image(client, args.base_image or DEFAULT_BASE, lambda m: print(m, file=sys.stderr), name)
+            print(f"{tag} {image_id(client, tag)}")
         return 0
     if args.action == "clean":
         print(f"removed {reap(client, everything=args.all)} container(s)")

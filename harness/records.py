@@ -24,7 +24,9 @@ Status = Literal[
     "harness_error",
     "output_limit",  # a step wrote more than its output cap, so its output cannot be judged
     "excluded",  # a problem the grading mode leaves out (a known-broken benchmark item)
-    "not_run",  # a test after the one that ended the process
+    "not_run",  # a test after the one that ended the process, or a turn whose tests did not run
+    "build_error",  # the candidate did not compile
+    "tampered",  # the run shows the candidate interfered with the tests (a changed file, a passing canary)
 ]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 
@@ -52,6 +54,10 @@ class Request:
     reference: str | None = None  # the canonical answer, in the task's answer format
     seed: int = 0
     condition: str = ""  # the generator's condition (a layer sweep has several); "" when it has one
+    optional: bool = False  # stored replies may end before this turn; the generator then answers NO_REPLY
+
+
+NO_REPLY = "no_reply"  # Generation.extras key: a stored transcript had no reply for an optional turn
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,17 @@ class Step:
     cpu_s: float | None = None
     output_bytes: int = 64 * 1024
     env: dict[str, str] = field(default_factory=dict)
+    cwd: str = ""  # absolute directory the process starts in; the work dir when empty
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """A file of a job's tree: placed by the host under the tree root, owned by root, so the
+    sandbox user can read (or, with ``mode`` 0o666, write) it but never replace or remove it."""
+
+    path: str  # relative to the tree root
+    data: bytes
+    mode: int = 0o444
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,12 @@ class Job:
     A "steps" job runs each step in its own process, forked from a process that loaded
     the task's ``driver`` (trusted Python source with ``prepare(job)`` and
     ``run(step, code, emit)``) and never runs candidate code itself. ``timeout_s``
-    overrides the limits' job deadline."""
+    overrides the limits' job deadline.
+
+    ``tree`` is placed under the tree root (``harness.sandbox.TREE_ROOT``) before the job and
+    removed after it; once the steps have run, the supervisor returns the files named in
+    ``collect`` (reports the steps wrote; symlinks are never followed) and a sha256 of every
+    tree file. ``image`` names the sandbox image the job needs."""
 
     kind: Literal["python", "command", "steps"]
     code: str = ""
@@ -133,6 +155,9 @@ class Job:
     driver: str = ""
     timeout_s: float | None = None
     stop_on_failure: bool = False  # skip the remaining steps once one did not finish cleanly
+    tree: tuple[TreeFile, ...] = ()
+    collect: tuple[str, ...] = ()
+    image: str = "python"
 
 
 @dataclass
@@ -197,6 +222,8 @@ class ExecResult:
     seconds: float = 0.0
     steps: list[StepResult] = field(default_factory=list)
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    collected: dict[str, Output] = field(default_factory=dict)  # the job's ``collect`` files that existed
+    tree_hashes: dict[str, str] = field(default_factory=dict)  # tree path -> sha256 after the steps ("" if gone)
 
     @property
     def passed(self) -> bool:
@@ -279,4 +306,6 @@ def exec_result_from_dict(r: dict[str, Any]) -> ExecResult:
         seconds=r["seconds"],
         steps=[_step_from_dict(s) for s in r.get("steps", [])],
         verdicts={k: _verdict_from_dict(v) for k, v in r.get("verdicts", {}).items()},
+        collected={k: Output(**v) for k, v in r.get("collected", {}).items()},
+        tree_hashes=r.get("tree_hashes", {}),
     )

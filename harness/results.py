@@ -10,6 +10,8 @@ from collections import Counter
 from statistics import mean, median
 from typing import Any
 
+from harness.polyglot.metrics import DEFINITIONS as POLYGLOT_DEFINITIONS
+from harness.polyglot.metrics import summary as polyglot_summary
 from harness.records import STATUSES, SampleRecord
 from harness.scoring.passk import ks_for, mean_pass_at_k, pass_at_k
 from harness.scoring.static import final_statics
@@ -37,6 +39,8 @@ DEFINITIONS = {
     "by_group": "pass@k per value of each grouping the task declares (LiveCodeBench: difficulty, platform), "
     "per grading mode when there are several",
     "turns": "multi-turn tasks: pass@k after each turn; a sample that finished earlier keeps its last verdict",
+    "polyglot": "Aider Polyglot runs: Aider's aggregates (pass_rate_1, pass_rate_2, ...), overall and per_language; "
+    "see polyglot_definitions",
 }
 
 
@@ -192,6 +196,11 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
     groups = run["task"].get("groups")
     turns = run["task"].get("turns", 1)  # a multi-turn task reports every turn, even if no sample needed the last
     blocks = {c: condition_block([r for r in records if r.condition == c], n, expected, groups, turns) for c in names}
+    if run["task"].get("family") == "polyglot":  # Aider's metrics beside pass@k
+        task = run["task"]
+        for c, block in blocks.items():
+            mine = [r for r in records if r.condition == c]
+            block["polyglot"] = polyglot_summary(mine, task["problem_ids"], task["tries"], task["edit_format"])
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run["run_id"],
@@ -219,4 +228,6 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
     else:
         doc["conditions"] = {c: block for c, block in blocks.items()}
     doc["definitions"] = DEFINITIONS
+    if run["task"].get("family") == "polyglot":
+        doc["polyglot_definitions"] = POLYGLOT_DEFINITIONS
     return doc

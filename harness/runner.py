@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from harness import __version__
 from harness.errors import UserError
 from harness.generators import GeneratorOptions, get_generator
-from harness.records import Limits, Request, SampleRecord, TurnRecord, to_dict
+from harness.records import NO_REPLY, Limits, Request, SampleRecord, TurnRecord, to_dict
 from harness.results import aggregate
 from harness.scoring.passk import ks_for
 from harness.scoring.static import static_metrics
@@ -185,7 +185,7 @@ class Evaluation:
         if options.generator == "reference" and self.task.no_reference:
             raise UserError(self.task.no_reference)
         self.generator = get_generator(options.generator)(options.generator_options)
-        from harness.sandbox.docker_backend import SandboxPool, connect
+        from harness.sandbox.docker_backend import SandboxPools, connect
         from harness.sandbox.image import DEFAULT_BASE, ensure_image, image_exists, image_id
 
         # The data loads while Docker is reached and the containers start (start-up is a
@@ -194,9 +194,11 @@ class Evaluation:
         try:
             self.client = connect()
             base = options.base_image or DEFAULT_BASE
-            if not image_exists(self.client, base):
+            sandboxes = self.task.sandboxes()
+            if not all(image_exists(self.client, base, name) for name in sandboxes):
                 loading.result()  # do not build an image for a run that cannot start
-            self.image = ensure_image(self.client, base, log=log)
+            self.images = {name: ensure_image(self.client, base, log, name) for name in sandboxes}
+            self.image = next(iter(self.images.values()))
         except UserError:
             loading.result()
             raise
@@ -207,11 +209,12 @@ class Evaluation:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             run_id = f"{stamp}-{options.task}-{options.generator}-{secrets.token_hex(3)}"
         preload = self.task.sandbox_preload
-        self.pool = SandboxPool(self.client, self.image, options.workers, options.limits, run_id, preload)
+        images = {name: (self.images[name], limits) for name, limits in sandboxes.items()}
+        self.pool = SandboxPools(self.client, images, options.workers, run_id, preload)
         self.pool_ready = _in_thread(self.pool.start)
         try:
             self.problems = {p.id: p for p in loading.result()}
-            self.run = self._describe(base, image_id(self.client, self.image))
+            self.run = self._describe(base, {name: image_id(self.client, tag) for name, tag in self.images.items()})
             self.run["run_id"] = run_id
             if previous is None:
                 self.store = RunStore.create(options.out, run_id, self.run)
@@ -234,18 +237,23 @@ class Evaluation:
         finally:
             self.pool.close()
 
-    def _describe(self, base: str, image_id: str) -> dict[str, Any]:
+    def _describe(self, base: str, image_ids: dict[str, str]) -> dict[str, Any]:
         o = self.options
         task_config, generator_config = self.task.config(), self.generator.config()
         task_config["num_problems"] = len(self.problems)
         task_config["problem_ids"] = list(self.problems)
-        sandbox = {
+        sandbox: dict[str, Any] = {
             "backend": "docker",
             "image": self.image,
-            "image_id": image_id,
+            "image_id": next(iter(image_ids.values())),
             "base": base,
             "limits": to_dict(o.limits),
         }
+        if len(self.images) > 1:  # a task with one image per language records each, with its limits
+            sandbox["images"] = {
+                name: {"tag": tag, "image_id": image_ids[name], "limits": to_dict(limits)}
+                for (name, tag), limits in zip(self.images.items(), self.task.sandboxes().values(), strict=True)
+            }
         evaluation = {"n": o.n, "seed": o.seed, "ks": ks_for(o.n), "conditions": self.generator.conditions()}
         identity = {
             "harness": __version__,
@@ -333,7 +341,11 @@ class Evaluation:
             requests, waiting = waiting, []
             for batch in _chunks(requests, self.options.batch_size):
                 for request, generation in zip(batch, self.generator.generate(batch), strict=True):
-                    future = executor.submit(self._turn, pool, request, generation)
+                    key = (request.problem_id, request.sample_index, request.condition)
+                    if generation.extras.get(NO_REPLY):  # stored replies ended: the sample ends with its last turn
+                        self._finish(key, turns, started, progress)
+                        continue
+                    future = executor.submit(self._turn, pool, request, generation, list(turns[key]))
                     pending[future] = request
                     future.add_done_callback(finished.put)
                 waiting += self._collect(finished, pending, turns, started, progress, block=False)
@@ -386,14 +398,14 @@ class Evaluation:
         self.store.append(record)
         progress.advance(record.passed)
 
-    def _turn(self, pool, request: Request, generation) -> TurnRecord:
+    def _turn(self, pool, request: Request, generation, prior: list[TurnRecord]) -> TurnRecord:
         """Extract the candidate from one generation and run it (in a worker thread)."""
         problem = self.problems[request.problem_id]
         answer = generation.answer(request.prefill)
-        candidate, result = self.task.evaluate(problem, answer, pool)
+        candidate, result = self.task.evaluate(problem, answer, pool, prior)
         static = None
         if candidate is not None and self.task.candidate_kind == "code":
-            static = static_metrics(candidate, self.task.language_of(problem))
+            static = static_metrics(self.task.source_of(problem, candidate), self.task.language_of(problem))
         return TurnRecord(request.messages, request.prefill, generation, candidate, result, static)
 
 

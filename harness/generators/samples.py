@@ -3,8 +3,9 @@
 Each line has a task id (``task_id``, or ``problem_id``/``question_id``) and the
 completion (``completion``, or ``solution``/``code``/``output``); other fields are
 ignored. Several lines for one task are its samples 0, 1, 2, ... in file order.
-Ids like ``Mbpp/11`` match problem ``11``. A multi-turn task (self-repair) reads
-``responses``, a list with one reply per turn: ``request.turn`` picks the reply.
+Ids like ``Mbpp/11`` match problem ``11``. A multi-turn task (self-repair, Polyglot) reads
+``responses``, a list with one reply per turn in chat order: ``request.turn`` picks the
+reply; where the list ends before an optional turn (a Polyglot try 2), the sample ends.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from typing import Any
 from harness.errors import UserError
 from harness.generators import register
 from harness.generators.base import Generator
-from harness.records import Generation, Request
+from harness.records import NO_REPLY, Generation, Request
 
 ID_KEYS = ("task_id", "problem_id", "question_id")
 TEXT_KEYS = ("completion", "solution", "code", "output")
 
 
 def _norm(task_id: Any) -> str:
-    return str(task_id).strip().rsplit("/", 1)[-1]
+    """``Mbpp/11`` -> ``11`` (EvalPlus's prefix of a numeric id); other ids, ``go/grep`` among them, as written."""
+    text = str(task_id).strip()
+    prefix, _, rest = text.rpartition("/")
+    return rest if prefix and rest.isdigit() else text
 
 
 def read_lcb_outputs(path: Path) -> dict[str, list[str]]:
@@ -105,6 +109,9 @@ class Samples(Generator):
                 )
             sample = texts[request.sample_index]
             replies = [sample] if isinstance(sample, str) else sample
+            if request.turn >= len(replies) and request.optional:
+                out.append(Generation(text="", continues_prefill=False, extras={NO_REPLY: True}))
+                continue
             if request.turn >= len(replies):
                 raise UserError(
                     f"{self.path} has {len(replies)} reply(ies) for sample {request.sample_index + 1} of task "

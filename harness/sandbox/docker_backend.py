@@ -9,6 +9,7 @@ at exit, on Ctrl-C and by ``harness sandbox clean``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
@@ -23,12 +24,15 @@ from typing import Any
 
 from harness.errors import UserError
 from harness.records import ExecResult, Job, Limits
+from harness.sandbox import TREE_ROOT
 from harness.sandbox.verdict import classify
 
 LABEL = "harness.sandbox"
 SANDBOX_UID = 10001
 MAX_PENDING = 512 << 20  # bytes of one unterminated line we tolerate on the channel (steps reports are long)
 HOST_GRACE_S = 10.0  # the supervisor enforces deadlines; we only back it up
+TREE_TOOL = "/opt/harness/tree.py"
+TREE_TIMEOUT_S = 60.0
 # Statuses after which a container is not trusted for another job.
 REPLACE_AFTER = {"timeout", "oom", "killed", "harness_error"}
 
@@ -107,6 +111,8 @@ class Worker:
             tmpfs={
                 "/work": f"{tmpfs_opts},uid={SANDBOX_UID},gid={SANDBOX_UID},mode=700",
                 "/tmp": f"{tmpfs_opts},mode=1777",
+                # a job's tree: root's, so readable but not changeable by the sandbox user
+                TREE_ROOT: f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=755",
             },
             shm_size="16m",
             cap_drop=["ALL"],
@@ -191,10 +197,39 @@ class Worker:
 
     def run(self, job: Job, limits: Limits) -> ExecResult:
         payload = {"op": "run", "job": _job_payload(job, limits)}
+        if job.tree:
+            files = [[f.path, f.mode, base64.b64encode(f.data).decode("ascii")] for f in job.tree]
+            self._tree("put", json.dumps({"files": files}).encode())
         raw = self.request(payload, timeout=(job.timeout_s or limits.job_timeout_s) + HOST_GRACE_S)["result"]
         result = classify(job, raw)
         self.healthy = result.status not in REPLACE_AFTER and raw.get("clean", False)
+        if job.tree:
+            self._tree("clear")
         return result
+
+    def _tree(self, command: str, data: bytes = b"") -> None:
+        """Run the image's tree tool as root (without capabilities) to place or remove a job's tree."""
+        api = self.client.api
+        try:
+            exec_id = api.exec_create(
+                self.container.id, ["python3", "-I", TREE_TOOL, command], stdin=True, user="0", workdir="/"
+            )["Id"]
+            sock = api.exec_start(exec_id, socket=True)
+            raw: socket.socket = getattr(sock, "_sock", sock)
+            raw.settimeout(TREE_TIMEOUT_S)
+            raw.sendall(data)
+            raw.shutdown(socket.SHUT_WR)
+            output = bytearray()
+            while chunk := raw.recv(1 << 16):
+                output += chunk
+            sock.close()
+            code = api.exec_inspect(exec_id)["ExitCode"]
+        except Exception as exc:
+            raise SandboxLost(f"could not {command} the job's tree: {type(exc).__name__}: {exc}") from None
+        if code != 0:
+            self.healthy = False
+            message = bytes(output[8:]).decode("utf-8", "replace").strip()
+            raise SandboxLost(f"could not {command} the job's tree: {message[:300]}")
 
     def close(self) -> None:
         try:
@@ -232,6 +267,7 @@ def _job_payload(job: Job, limits: Limits) -> dict[str, Any]:
     elif job.kind == "steps":
         steps = [dataclasses.asdict(step) for step in job.steps]
         body.update(code=job.code, driver=job.driver, steps=steps, stop_on_failure=job.stop_on_failure)
+        body.update(collect=list(job.collect), verify=[f"{TREE_ROOT}/{f.path}" for f in job.tree])
     else:
         body.update(argv=job.argv, stdin=job.stdin)
     return body
@@ -366,3 +402,45 @@ def _lost_result(why: str) -> ExecResult:
     if "did not answer" in why:
         return ExecResult("timeout", f"{why}; container replaced")
     return ExecResult("killed", f"{why}; container replaced")
+
+
+class SandboxPools:
+    """One pool per sandbox image a task's jobs name (``Job.image``), each with its own limits.
+    The first image's pool starts with ``start``; the others start on their first job, so a run
+    over one language never starts the other languages' containers."""
+
+    def __init__(self, client, images: dict[str, tuple[str, Limits]], workers: int, run_id: str, preload=()):
+        self.pools = {
+            name: SandboxPool(client, tag, workers, limits, run_id, preload) for name, (tag, limits) in images.items()
+        }
+        self.started: set[str] = set()
+        self.lock = threading.Lock()
+
+    def start(self) -> SandboxPools:
+        self._started(next(iter(self.pools)))
+        return self
+
+    def _started(self, name: str) -> SandboxPool:
+        if name not in self.pools:
+            raise ValueError(f"no sandbox image {name!r} in this run")
+        with self.lock:
+            if name not in self.started:
+                self.pools[name].start()
+                self.started.add(name)
+        return self.pools[name]
+
+    def run(self, job: Job) -> ExecResult:
+        return self._started(job.image).run(job)
+
+    def info(self) -> dict[str, Any]:
+        return self._started(next(iter(self.pools))).info()
+
+    def close(self) -> None:
+        errors = []
+        for pool in self.pools.values():
+            try:
+                pool.close()
+            except Exception as exc:  # close every pool, then report
+                errors.append(exc)
+        if errors:
+            raise errors[0]

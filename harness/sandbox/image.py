@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,9 +25,26 @@ SUITE = "bookworm"
 Log = Callable[[str], None]
 
 
-def image_tag(base: str = DEFAULT_BASE, language: str = "python") -> str:
-    """The tag of the sandbox image for this harness version, language and base."""
-    digest = hashlib.sha256(base.encode())
+ROOT_IMAGE = "python"  # every other image is built on this one (it holds the supervisor)
+
+
+def languages() -> list[str]:
+    """Every sandbox image this harness can build, the root image first."""
+    names = sorted(p.name for p in IMAGES_DIR.iterdir() if (p / "Dockerfile").is_file())
+    return [ROOT_IMAGE, *(n for n in names if n != ROOT_IMAGE)]
+
+
+def _check(language: str) -> None:
+    if not (IMAGES_DIR / language / "Dockerfile").is_file():
+        raise UserError(f"Unknown sandbox image {language!r}; known: {', '.join(languages())}.")
+
+
+def image_tag(base: str = DEFAULT_BASE, language: str = ROOT_IMAGE) -> str:
+    """The tag of the sandbox image for this harness version, language and base. An image
+    other than the root one is built on the root image, so its tag covers the root's too."""
+    _check(language)
+    parent = base if language == ROOT_IMAGE else image_tag(base, ROOT_IMAGE)
+    digest = hashlib.sha256(parent.encode())
     for path in sorted((IMAGES_DIR / language).iterdir()):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"harness-sandbox-{language}:{digest.hexdigest()[:12]}"
@@ -88,7 +106,7 @@ def bootstrap_base(client, log: Log, repository: str = BOOTSTRAP_TAG) -> str:
     return tag
 
 
-def image_exists(client, base: str = DEFAULT_BASE, language: str = "python") -> bool:
+def image_exists(client, base: str = DEFAULT_BASE, language: str = ROOT_IMAGE) -> bool:
     """Whether the sandbox image for this base is built already."""
     return _exists(client, image_tag(base, language))
 
@@ -109,15 +127,16 @@ def ensure_base(client, base: str, log: Log) -> str:
     return tag if _exists(client, tag) else bootstrap_base(client, log)
 
 
-def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: str = "python") -> str:
-    """Build the sandbox image unless it exists; return its tag."""
+def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: str = ROOT_IMAGE) -> str:
+    """Build the sandbox image (and the root image under it) unless it exists; return its tag."""
     import docker.errors
 
     tag = image_tag(base, language)
     if _exists(client, tag):
         return tag
-    source = ensure_base(client, base, log)
+    source = ensure_base(client, base, log) if language == ROOT_IMAGE else ensure_image(client, base, log)
     log(f"building {tag} on {source}")
+    started = time.monotonic()
     try:
         client.images.build(
             path=str(IMAGES_DIR / language),
@@ -127,6 +146,7 @@ def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: s
             rm=True,
             forcerm=True,
         )
+        log(f"built {tag} in {time.monotonic() - started:.0f} s")
     except docker.errors.BuildError as exc:
         lines = [str(x.get("stream", "")).strip() for x in exc.build_log if isinstance(x, dict)]
         raise UserError(

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from harness.records import ExecResult, Job, Output, Status, StepResult, TestResult
+from harness.sandbox import TREE_ROOT
 from harness.sandbox.values import judge
 
 SIGKILL, SIGXCPU = 9, 24  # Linux numbers, as the container's kernel reports them
@@ -164,7 +165,19 @@ def classify_steps(job: Job, raw: dict[str, Any]) -> ExecResult:
         detail = "stopped after the first step that did not finish cleanly"
     result = _result(raw, ending or "pass", detail, [])
     result.steps = steps
+    result.collected, result.tree_hashes = _files(job, raw["events"])
     return result
+
+
+def _files(job: Job, events: list[dict[str, Any]]) -> tuple[dict[str, Output], dict[str, str]]:
+    """The collected reports and the tree's hashes (keyed by tree path) of a steps job's "files" event."""
+    report = next((e for e in events if e.get("event") == "files"), {})
+    collected = report.get("collected") if isinstance(report.get("collected"), dict) else {}
+    hashes = report.get("hashes") if isinstance(report.get("hashes"), dict) else {}
+    wanted = set(job.collect)
+    found = {path: _output(data) for path, data in collected.items() if path in wanted}
+    tree = {f"{TREE_ROOT}/{f.path}": f.path for f in job.tree}
+    return found, {tree[path]: str(digest) for path, digest in hashes.items() if path in tree}
 
 
 def _result(raw: dict[str, Any], status: Status, detail: str, tests: list[TestResult]) -> ExecResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -34,6 +35,12 @@ class TaskOptions:
     difficulty: str | None = None
     grading: str = "both"
     from_run: Path | None = None
+    # Polyglot
+    languages: str | None = None
+    edit_format: str | None = None
+    tries: int = 2
+    reflections: int = 3
+    build_timeout: float | None = None
 
 
 class Task(ABC):
@@ -60,6 +67,15 @@ class Task(ABC):
         """The language a candidate for this problem is written in."""
         return self.language
 
+    def source_of(self, problem: Any, candidate: str) -> str:
+        """The source text static metrics are computed on: the candidate itself by default."""
+        return candidate
+
+    def sandboxes(self) -> dict[str, Limits]:
+        """The sandbox images this task's jobs use (``Job.image``), each with its container limits;
+        by default the Python image with the run's limits."""
+        return {"python": self.limits or Limits()}
+
     @abstractmethod
     def load(self) -> list[Any]:
         """The selected problems, validated; raises UserError on bad data."""
@@ -81,9 +97,12 @@ class Task(ABC):
     def job(self, problem: Any, candidate: str) -> Job:
         """The sandbox job that tests a candidate."""
 
-    def evaluate(self, problem: Any, answer: str, sandbox: Sandbox) -> tuple[str | None, ExecResult]:
+    def evaluate(
+        self, problem: Any, answer: str, sandbox: Sandbox, prior: Sequence[TurnRecord] = ()
+    ) -> tuple[str | None, ExecResult]:
         """The candidate in an answer and its judged result. By default one sandbox job
-        whose statuses are the verdict; tasks that judge on the host override this."""
+        whose statuses are the verdict; tasks that judge on the host override this.
+        ``prior`` holds the sample's earlier turns (a task whose answers edit files needs them)."""
         candidate = self.extract(problem, answer)
         if candidate is None:
             return None, ExecResult("no_code", "no code found in the answer")

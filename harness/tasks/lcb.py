@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -280,7 +281,9 @@ class LCBGeneration(Task):
     def _limits(self) -> Limits:
         return self.limits or Limits(test_timeout_s=self.default_test_timeout_s)
 
-    def evaluate(self, problem: LCBProblem, answer: str, sandbox: Sandbox) -> tuple[str | None, ExecResult]:
+    def evaluate(
+        self, problem: LCBProblem, answer: str, sandbox: Sandbox, prior: Sequence[TurnRecord] = ()
+    ) -> tuple[str | None, ExecResult]:
         """One sandbox job for every mode's candidate; each mode's verdict from its own steps."""
         strict_code, chosen = strict_extract(answer)
         upstream_code = upstream_extract(answer) if self.template.extraction == "fence" else answer.strip()

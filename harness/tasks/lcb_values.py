@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -218,7 +219,9 @@ class ValueTask(Task):
     def job(self, item: Any, candidate: str) -> Job:
         raise NotImplementedError("value tasks judge on the host (see evaluate)")
 
-    def evaluate(self, item: Any, answer: str, sandbox: Sandbox) -> tuple[str | None, ExecResult]:
+    def evaluate(
+        self, item: Any, answer: str, sandbox: Sandbox, prior: Sequence[TurnRecord] = ()
+    ) -> tuple[str | None, ExecResult]:
         judged: dict[str, Verdict] = {}
         strict_text, why = self.strict_answer(item, answer)
         if "strict" in self.modes:

@@ -16,6 +16,7 @@ This file must only use the standard library of the image's Python.
 """
 
 import ctypes
+import hashlib
 import json
 import math
 import os
@@ -23,6 +24,7 @@ import resource
 import select
 import shutil
 import signal
+import stat
 import sys
 import time
 
@@ -37,6 +39,7 @@ OOM_FILES = (
 )
 MAX_VALUE_NODES = 200_000
 MAX_EVENT_BYTES = 64 << 20  # what one step may report on its event channel
+MAX_COLLECT_BYTES = 4 << 20  # of one report file a steps job collects
 MAX_DEPTH = 100
 
 
@@ -343,7 +346,10 @@ def step_child(step, run, state, fds):
         os.dup2(fd, target)
     os.closerange(4, 4096)
     env = dict(os.environ, **(step.get("env") or {}))
+    if step.get("cwd"):
+        os.chdir(step["cwd"])
     if step.get("argv"):
+        os.close(RESULT_FD)  # a command reports nothing: what it runs must not write events
         os.execvpe(step["argv"][0], step["argv"], env)
     os.environ.update(step.get("env") or {})
     # Fresh standard streams over the step's own fds, as a new interpreter would have.
@@ -463,9 +469,11 @@ def run_steps(spec, emit):
     """Load the task's driver (trusted host code), then run each step in its own process."""
     # The driver API: prepare(job) -> state (runs here, never candidate code), and
     # run(step, state, emit) in each step's fresh process; encode/describe are lent.
+    # A job of commands only (every step an argv) needs no driver.
     namespace = {"__name__": "harness_driver", "__builtins__": __builtins__, "encode": encode, "describe": describe}
+    namespace.update(prepare=lambda spec: None, run=None)
     try:
-        exec(compile(spec["driver"], "driver.py", "exec"), namespace)
+        exec(compile(spec.get("driver") or "", "driver.py", "exec"), namespace)
         state = namespace["prepare"](spec)
     except BaseException as exc:
         emit({"event": "driver_error", "error": describe(exc)})
@@ -477,7 +485,53 @@ def run_steps(spec, emit):
         clean = result["exit_code"] == 0 and not result["timed_out"]
         if spec.get("stop_on_failure") and not clean:
             break
+    if spec.get("collect") or spec.get("verify"):
+        found, digests = collect(spec.get("collect", [])), hashes(spec.get("verify", []))
+        emit({"event": "files", "collected": found, "hashes": digests})
     emit({"event": "done"})
+
+
+def open_regular(path):
+    """An fd of the regular file at ``path``, or None: never through a symlink, never blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    return fd
+
+
+def collect(paths):
+    """The files the steps left at ``paths`` (reports), each cut at MAX_COLLECT_BYTES."""
+    found = {}
+    for path in paths:
+        fd = open_regular(path)
+        if fd is None:
+            continue
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(MAX_COLLECT_BYTES + 1)
+            size = os.fstat(f.fileno()).st_size
+        text = data[:MAX_COLLECT_BYTES].decode("utf-8", "replace")
+        found[path] = {"text": text, "bytes": max(size, len(data)), "truncated": len(data) > MAX_COLLECT_BYTES}
+    return found
+
+
+def hashes(paths):
+    """sha256 of each file at ``paths`` ("" where it is gone or not a regular file)."""
+    digests = {}
+    for path in paths:
+        fd = open_regular(path)
+        digest = hashlib.sha256()
+        if fd is None:
+            digests[path] = ""
+            continue
+        with os.fdopen(fd, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        digests[path] = digest.hexdigest()
+    return digests
 
 
 def child_main(spec_fd):

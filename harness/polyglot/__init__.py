@@ -1,0 +1,1 @@
+"""Aider's Polyglot benchmark: exercises, edit formats and one test recipe per language."""

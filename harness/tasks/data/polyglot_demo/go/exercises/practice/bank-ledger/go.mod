@@ -1,0 +1,3 @@
+module bankledger
+
+go 1.18
