@@ -272,9 +272,18 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if args.action == "clean":
         print(f"removed {reap(client, everything=args.all)} container(s)")
         return 0
+    from harness.polyglot.exercises import LANGUAGES
+    from harness.polyglot.languages import recipes
+    from harness.polyglot.selfcheck import run_language_checks
+    from harness.sandbox.image import ROOT_IMAGE, languages
     from harness.sandbox.selftest import run_selftest
 
-    return 0 if run_selftest(client) else 1
+    chosen = args.images or languages()
+    ok = run_selftest(client) if ROOT_IMAGE in chosen else True
+    polyglot = [name for name in LANGUAGES if recipes()[name].image in chosen]
+    if polyglot:
+        ok = run_language_checks(client, polyglot) and ok
+    return 0 if ok else 1
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -249,9 +249,16 @@ class Evaluation:
             "base": base,
             "limits": to_dict(o.limits),
         }
-        if len(self.images) > 1:  # a task with one image per language records each, with its limits
+        if len(self.images) > 1:  # a task with one image per language records each: limits, toolchain
+            from harness.sandbox.image import toolchain_info
+
             sandbox["images"] = {
-                name: {"tag": tag, "image_id": image_ids[name], "limits": to_dict(limits)}
+                name: {
+                    "tag": tag,
+                    "image_id": image_ids[name],
+                    "limits": to_dict(limits),
+                    "toolchain": toolchain_info(self.client, tag),
+                }
                 for (name, tag), limits in zip(self.images.items(), self.task.sandboxes().values(), strict=True)
             }
         evaluation = {"n": o.n, "seed": o.seed, "ks": ks_for(o.n), "conditions": self.generator.conditions()}

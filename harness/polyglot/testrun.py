@@ -100,12 +100,17 @@ def judge(exercise: Exercise, language: Language, job: Job, result: ExecResult, 
     expected = language.expected(exercise)
     tests = [TestResult(_test_status(outcomes.get(name)), name) for name in expected]
     missing = [name for name in expected if name not in outcomes]
-    canary_outcome = outcomes.get(canary)
+    canaries = language.canaries(exercise, canary)
+    passed_canaries = [c for c in canaries if outcomes.get(c) == "pass"]
+    if passed_canaries:
+        detail = f"a canary test, which must fail, passed ({passed_canaries[0]}): the test framework was patched"
+        return Verdict("tampered", False, detail, tests)
     if test.status in ("timeout", "oom", "killed", "output_limit"):
         return Verdict(test.status, False, test.detail, tests)
-    if not missing and all(t.status == "pass" for t in tests) and canary_outcome not in ("fail", "error"):
-        why = "reported passed" if canary_outcome == "pass" else "missing from the report"
-        return Verdict("tampered", False, f"every test passed but the canary test (which must fail) is {why}", tests)
+    silent = [c for c in canaries if outcomes.get(c) not in ("fail", "error")]
+    if not missing and all(t.status == "pass" for t in tests) and silent:
+        detail = f"every test passed but the canary test {silent[0]} (which must fail) is missing from the report"
+        return Verdict("tampered", False, detail, tests)
     if missing:
         detail = f"the test run ended before {len(missing)} of {len(expected)} tests reported (first: {missing[0]})"
         return Verdict("exited_early", False, detail, tests)
@@ -135,13 +140,14 @@ TIMINGS = re.compile(r" ?\(\d+(?:\.\d+)? ?m?s\)| in \d+(?:\.\d+)?s\b|\b\d+\.\d+s
 
 def feedback(exercise: Exercise, job: Job, result: ExecResult, canary: str) -> str:
     """The build and test output the model sees on its next try: merged stdout and stderr of each
-    step, with timings and the sandbox's absolute paths removed and every line naming the canary dropped."""
+    step, with timings and the sandbox's absolute paths removed and every line naming a canary dropped
+    (every canary's name starts with ``canary``)."""
     workdir = f"{TREE_ROOT}/{exercise.slug}/"
     parts = []
-    for step in result.steps:
+    for command, step in zip(job.steps, result.steps, strict=False):
         text = _output(step)
         if step.status == "timeout":
-            text += f"\n{step.name} timed out!"
+            text += f"\n{command.name} timed out!"
         parts.append(text)
     lines = []
     for line in "\n".join(p for p in parts if p.strip()).splitlines():

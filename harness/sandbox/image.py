@@ -127,6 +127,22 @@ def ensure_base(client, base: str, log: Log) -> str:
     return tag if _exists(client, tag) else bootstrap_base(client, log)
 
 
+def extra_ca_certs() -> str:
+    """PEM text of the CA certificates this host added to the system's (Debian keeps them in
+    /usr/local/share/ca-certificates), plus the file $HARNESS_EXTRA_CA_CERTS names: what an image
+    build needs where TLS to a package registry is intercepted. Used at build time only."""
+    paths = sorted(Path("/usr/local/share/ca-certificates").glob("**/*.crt"))
+    if os.environ.get("HARNESS_EXTRA_CA_CERTS"):
+        paths.append(Path(os.environ["HARNESS_EXTRA_CA_CERTS"]))
+    texts = []
+    for path in paths:
+        try:
+            texts.append(path.read_text())
+        except (OSError, UnicodeDecodeError):
+            continue
+    return "\n".join(t.strip() for t in texts if "BEGIN CERTIFICATE" in t)
+
+
 def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: str = ROOT_IMAGE) -> str:
     """Build the sandbox image (and the root image under it) unless it exists; return its tag."""
     import docker.errors
@@ -137,11 +153,14 @@ def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: s
     source = ensure_base(client, base, log) if language == ROOT_IMAGE else ensure_image(client, base, log)
     log(f"building {tag} on {source}")
     started = time.monotonic()
+    buildargs = {"BASE": source}
+    if re.search(r"^ARG EXTRA_CA_CERTS\b", (IMAGES_DIR / language / "Dockerfile").read_text(), re.M):
+        buildargs["EXTRA_CA_CERTS"] = extra_ca_certs()
     try:
         client.images.build(
             path=str(IMAGES_DIR / language),
             tag=tag,
-            buildargs={"BASE": source},
+            buildargs=buildargs,
             labels={"harness.base": base, "harness.base.source": source},
             rm=True,
             forcerm=True,
@@ -158,3 +177,28 @@ def ensure_image(client, base: str = DEFAULT_BASE, log: Log = print, language: s
 def image_id(client, tag: str) -> str:
     """The content digest (image ID) of a local image, recorded in every run."""
     return client.images.get(tag).id
+
+
+def toolchain_info(client, tag: str) -> dict:
+    """The toolchain versions an image recorded at build time (its /opt/harness/toolchain-*.json), read
+    from a container that is created but never started; empty when the image records none."""
+    import io
+    import json
+    import tarfile
+
+    import docker.errors
+
+    container = client.api.create_container(tag, command=["true"], network_disabled=True)
+    found: dict = {}
+    try:
+        stream, _ = client.api.get_archive(container["Id"], "/opt/harness")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
+            for member in archive:
+                name = Path(member.name).name
+                if member.isfile() and name.startswith("toolchain-") and name.endswith(".json"):
+                    found[name[len("toolchain-") : -len(".json")]] = json.loads(archive.extractfile(member).read())
+    except (docker.errors.APIError, ValueError, tarfile.TarError):
+        return {}
+    finally:
+        client.api.remove_container(container["Id"], force=True)
+    return found

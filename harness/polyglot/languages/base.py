@@ -7,13 +7,11 @@ places; the recipe's report files (under /tmp) come back with the steps' output.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
 from harness.polyglot.exercises import Exercise
-from harness.sandbox.image import IMAGES_DIR
 
 
 @dataclass(frozen=True)
@@ -39,17 +37,15 @@ class Language(ABC):
     cpus: ClassVar[float] = 1.0  # CPU quota of the language's containers
     tmpfs_mb: ClassVar[int] = 512  # size of /tmp (build outputs and caches) and of /work
 
+    def canaries(self, exercise: Exercise, canary: str) -> list[str]:
+        """The names of the tests ``prepare`` adds that must all be reported failed: ``canary`` alone
+        unless the recipe adds one per assertion form the tests use."""
+        return [canary]
+
     def creatable(self, exercise: Exercise, path: str) -> bool:
         """Whether the model may create ``path``, a file the exercise does not have (none by default:
         only the solution files may change)."""
         return False
-
-    def toolchain(self) -> dict[str, str]:
-        """The pinned toolchain versions of this language's image (its Dockerfile's ``ARG *_VERSION=``
-        lines), recorded in run.json."""
-        dockerfile = IMAGES_DIR / self.image / "Dockerfile"
-        pins = re.findall(r"^ARG (\w+)_VERSION=(\S+)", dockerfile.read_text(), re.M) if dockerfile.is_file() else []
-        return {name.lower(): value.strip("\"'") for name, value in pins}
 
     @abstractmethod
     def prepare(self, exercise: Exercise, canary: str) -> dict[str, bytes]:
