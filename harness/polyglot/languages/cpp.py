@@ -33,13 +33,13 @@ from typing import ClassVar
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
+from harness.polyglot.languages.common import check_canary, merge
 
 REPORT = "/tmp/catch.xml"  # fixed in the image's Catch main (harness/sandbox/images/cpp/Dockerfile)
 CATCH_MAIN = "/opt/harness/cpp/catch-main-{}.o"
 DEFINES = ("EXERCISM_TEST_SUITE", "EXERCISM_RUN_ALL_TESTS")
 BUILD_FLAGS = {"debug": ("-g",), "release": ("-O3", "-DNDEBUG")}  # CMake's defaults per build type
 DEFAULT_COMPILE_FLAGS = ("-Wall", "-Wextra", "-Wpedantic", "-Werror")
-CANARY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 LIBRARIES = (  # what a CMakeLists finds -> what g++ links
     (re.compile(r"find_package\s*\(\s*Threads\b"), "-pthread"),
     (re.compile(r"find_package\s*\(\s*Boost\b[^)]*\bdate_time\b"), "-lboost_date_time"),
@@ -62,15 +62,7 @@ CANARY_MACROS = {
     "CHECK_THAT": 'CHECK_THAT({name}, Catch::Matchers::Equals(""))',
 }
 MACRO_USE = re.compile(r"\b((?:REQUIRE|CHECK)\w*)\s*\(")
-RANK = {"pass": 0, "skip": 1, "fail": 2, "error": 3}  # the worse outcome wins when a name repeats
 MAX_REPORT_BYTES = 64 << 20
-
-
-def check_canary(canary: str) -> str:
-    """The canary name, when it is an identifier (the form every recipe can name a test by)."""
-    if not CANARY_NAME.match(canary):
-        raise ValueError(f"canary name {canary!r} is not an identifier")
-    return canary
 
 
 def condition(expression: str, atom: Callable[[str], bool]) -> bool:
@@ -215,11 +207,6 @@ def catch_xml_outcomes(data: bytes) -> dict[str, str]:
     result: str | None = None
     depth = 0
 
-    def record(name: str, outcome: str) -> None:
-        previous = outcomes.get(name)
-        if previous is None or RANK[outcome] > RANK[previous]:
-            outcomes[name] = outcome
-
     try:
         parser.feed(data[:MAX_REPORT_BYTES])
         for event, element in parser.read_events():
@@ -227,7 +214,7 @@ def catch_xml_outcomes(data: bytes) -> dict[str, str]:
                 if event == "start":
                     current, result, depth = element.get("name"), None, 0  # no name: not Catch's
                 elif current is not None:
-                    record(current, result or "error")
+                    merge(outcomes, current, result or "error")
                     current = None
                     element.clear()
             elif current is not None:
@@ -237,7 +224,7 @@ def catch_xml_outcomes(data: bytes) -> dict[str, str]:
     except ElementTree.ParseError:
         pass
     if current is not None:
-        record(current, "error")
+        merge(outcomes, current, "error")
     return outcomes
 
 

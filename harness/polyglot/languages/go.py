@@ -33,15 +33,14 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from typing import ClassVar
 
-import tree_sitter
 import tree_sitter_go
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
-from harness.polyglot.languages.cpp import check_canary, condition
+from harness.polyglot.languages.common import check_canary, merge, parser
+from harness.polyglot.languages.cpp import condition
 
 REPORT = "/tmp/go-test.json"
 WARM_CACHE = "/opt/harness/go/cache"  # baked into the image (harness/sandbox/images/go/Dockerfile)
@@ -74,12 +73,6 @@ SHOW_OUTPUT = (
 TEST_NAME = re.compile(r"Test(?![a-z])\w*\Z")  # go test's rule: "Test" then no lowercase letter
 TESTING_T = re.compile(r"\(\s*\w+\s+\*\s*testing\.T\s*\)\Z")
 BUILD_LINE = re.compile(r"^//go:build\s+(.*)$", re.M)
-RANK = {"pass": 0, "skip": 1, "fail": 2, "error": 3}
-
-
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language()))
 
 
 def builds(source: str, tags: frozenset[str]) -> bool:
@@ -97,7 +90,7 @@ def builds(source: str, tags: frozenset[str]) -> bool:
 def test_functions(source: bytes) -> list[str]:
     """Names of the top-level ``func TestXxx(t *testing.T)`` of a Go source file."""
     names = []
-    for node in _parser().parse(source).root_node.children:
+    for node in parser(tree_sitter_go.language).parse(source).root_node.children:
         if node.type != "function_declaration":
             continue
         name, parameters = node.child_by_field_name("name"), node.child_by_field_name("parameters")
@@ -125,20 +118,13 @@ def go_test_outcomes(data: bytes) -> dict[str, str]:
         if event.get("Action") == "run":
             started.append(test)
         elif event.get("Action") in ("pass", "fail", "skip"):
-            _merge(outcomes, test, event["Action"])
+            merge(outcomes, test, event["Action"])
     for test in started:
         outcomes.setdefault(test, "error")
     for test, outcome in list(outcomes.items()):
         if test.startswith("Test_") and len(test) > len("Test_"):
-            _merge(outcomes, test[len("Test_") :], outcome)
+            merge(outcomes, test[len("Test_") :], outcome)
     return outcomes
-
-
-def _merge(outcomes: dict[str, str], name: str, outcome: str) -> None:
-    """Record ``outcome`` for ``name``; of two outcomes for one name the worse stands."""
-    previous = outcomes.get(name)
-    if previous is None or RANK[outcome] > RANK[previous]:
-        outcomes[name] = outcome
 
 
 class Go(Language):
@@ -159,7 +145,11 @@ class Go(Language):
         name = check_canary(canary)
         test = exercise.tests[0]
         source = exercise.files[test]
-        package = next((n for n in _parser().parse(source).root_node.children if n.type == "package_clause"), None)
+        top = parser(tree_sitter_go.language).parse(source).root_node.children
+        package = next(
+            (n for n in top if n.type == "package_clause"),
+            None,
+        )
         if package is None:
             raise ValueError(f"{exercise.id}: {test} has no package clause")
         # An import of its own: the test file may not import "testing" (counter's has no tests).

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from functools import cache
 from typing import ClassVar
 
 import tree_sitter
@@ -47,7 +46,7 @@ import tree_sitter_java
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
-from harness.polyglot.languages.cpp import check_canary
+from harness.polyglot.languages.common import check_canary, merge, parser, walk
 
 LIB = "/opt/harness/java"  # the jars, as harness/sandbox/images/java/Dockerfile lays them out
 JARS = (f"{LIB}/junit-platform-console-standalone.jar", f"{LIB}/assertj-core.jar", f"{LIB}/json-latest.jar")
@@ -57,7 +56,6 @@ REPORT = f"{REPORTS_DIR}/TEST-junit-jupiter.xml"
 TEST_ANNOTATIONS = frozenset({"Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate"})
 ANNOTATIONS = ("annotation", "marker_annotation")
 NEW_CLASS = re.compile(r"src/main/java/[A-Za-z_$][A-Za-z0-9_$]*\.java")
-RANK = {"pass": 0, "skip": 1, "fail": 2, "error": 3}  # the worse outcome wins when a name repeats
 MAX_REPORT_BYTES = 64 << 20
 JUNIT_OUTCOMES = (("error", "error"), ("failure", "fail"), ("skipped", "skip"))  # child element -> outcome
 # A canary test method (see the module docstring): ``check`` must throw an AssertionError.
@@ -89,19 +87,6 @@ EXCEPTION_CHECKS = {
 ENTRY_POINT = re.compile(r"\b(assertThat\w+)\s*\(")
 
 
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_java.language()))
-
-
-def _walk(node: tree_sitter.Node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
 def _text(node: tree_sitter.Node) -> str:
     return node.text.decode("utf-8", "replace")
 
@@ -121,7 +106,7 @@ def unlock(source: bytes) -> bytes:
     """The source with every ``@Disabled`` annotation cut out (line breaks kept)."""
     spans = [
         (node.start_byte, node.end_byte)
-        for node in _walk(_parser().parse(source).root_node)
+        for node in walk(parser(tree_sitter_java.language).parse(source).root_node)
         if node.type in ANNOTATIONS and _annotation_name(node) == "Disabled"
     ]
     for start, end in sorted(spans, reverse=True):
@@ -137,9 +122,9 @@ def _is_test(node: tree_sitter.Node) -> bool:
 
 def _test_class_body(source: bytes) -> tree_sitter.Node | None:
     """The body of the first top-level class with a test method in it."""
-    for top in _parser().parse(source).root_node.children:
+    for top in parser(tree_sitter_java.language).parse(source).root_node.children:
         body = top.child_by_field_name("body")
-        if top.type == "class_declaration" and body is not None and any(_is_test(n) for n in _walk(top)):
+        if top.type == "class_declaration" and body is not None and any(_is_test(n) for n in walk(top)):
             return body
     return None
 
@@ -147,7 +132,7 @@ def _test_class_body(source: bytes) -> tree_sitter.Node | None:
 def test_methods(source: bytes) -> list[tuple[str, str]]:
     """(top-level class, method) of every test method in a Java source file; the class is qualified
     with the file's package, if it has one."""
-    root = _parser().parse(source).root_node
+    root = parser(tree_sitter_java.language).parse(source).root_node
     package = next((c for c in root.children if c.type == "package_declaration"), None)
     name = next((c for c in package.children if c.type.endswith("identifier")), None) if package else None
     prefix = f"{_text(name)}." if name is not None else ""
@@ -155,7 +140,7 @@ def test_methods(source: bytes) -> list[tuple[str, str]]:
     for top in root.children:
         title = top.child_by_field_name("name")
         if top.type == "class_declaration" and title is not None:
-            found += [(prefix + _text(title), _text(n.child_by_field_name("name"))) for n in _walk(top) if _is_test(n)]
+            found += [(prefix + _text(title), _text(n.child_by_field_name("name"))) for n in walk(top) if _is_test(n)]
     return found
 
 
@@ -179,13 +164,6 @@ def junit_outcomes(data: bytes) -> list[tuple[str, str, str]]:
     except ElementTree.ParseError:
         pass
     return cases
-
-
-def merge(outcomes: dict[str, str], name: str, outcome: str) -> None:
-    """Record ``outcome`` for ``name``; of two outcomes for one name the worse stands."""
-    previous = outcomes.get(name)
-    if previous is None or RANK[outcome] > RANK[previous]:
-        outcomes[name] = outcome
 
 
 class Java(Language):

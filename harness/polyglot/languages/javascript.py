@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from typing import ClassVar
 
 import tree_sitter
@@ -42,8 +41,7 @@ import tree_sitter_javascript
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
-from harness.polyglot.languages.cpp import check_canary
-from harness.polyglot.languages.java import merge
+from harness.polyglot.languages.common import check_canary, merge, parser, walk
 
 NODE = "/opt/harness/node"  # harness/sandbox/images/javascript: node_modules, jest and Babel configs
 REPORT = "/tmp/jest-report.json"
@@ -101,19 +99,6 @@ CHECKS = {
 MATCHER = re.compile(r"\.((?:resolves\.|rejects\.)?(?:not\.)?to[A-Z]\w*)\s*\(")
 
 
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
-
-
-def _walk(node: tree_sitter.Node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
 def _callee(call: tree_sitter.Node) -> tuple[str, str, tree_sitter.Node] | None:
     """(name, modifier, node) of a call's callee: ("xtest", "", identifier) for ``xtest(...)``,
     ("test", "skip", member) for ``test.skip(...)``; None for anything else."""
@@ -131,7 +116,7 @@ def _callee(call: tree_sitter.Node) -> tuple[str, str, tree_sitter.Node] | None:
 def unlock(source: bytes) -> bytes:
     """The spec with every skipped or focused test and block made a plain one (line breaks kept)."""
     edits = []
-    for node in _walk(_parser().parse(source).root_node):
+    for node in walk(parser(tree_sitter_javascript.language).parse(source).root_node):
         callee = _callee(node) if node.type == "call_expression" else None
         if callee is None:
             continue
@@ -195,7 +180,7 @@ def test_names(source: bytes) -> list[str]:
         for child in node.children:
             visit(child, titles)
 
-    visit(_parser().parse(source).root_node, ())
+    visit(parser(tree_sitter_javascript.language).parse(source).root_node, ())
     return names
 
 

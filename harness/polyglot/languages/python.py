@@ -37,8 +37,8 @@ from typing import ClassVar
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
-from harness.polyglot.languages.cpp import check_canary
-from harness.polyglot.languages.java import junit_outcomes, merge
+from harness.polyglot.languages.common import check_canary, merge
+from harness.polyglot.languages.java import junit_outcomes
 
 REPORT = "/tmp/pytest-report.xml"
 CONFIG = "/opt/harness/pytest.ini"  # harness/sandbox/images/python-polyglot/pytest.ini

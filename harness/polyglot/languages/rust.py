@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
 from typing import ClassVar
 
 import tree_sitter
@@ -43,7 +42,7 @@ import tree_sitter_rust
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
-from harness.polyglot.languages.cpp import check_canary
+from harness.polyglot.languages.common import check_canary, merge, parser
 
 REPORT = "/tmp/cargo-test.log"
 ENV = {
@@ -55,12 +54,6 @@ ENV = {
 }
 TEST_LINE = re.compile(r"^test (.+?)(?: - should panic)? \.\.\. (ok|FAILED|ignored)\b", re.M)
 OUTCOME = {"ok": "pass", "FAILED": "fail", "ignored": "skip"}
-RANK = {"pass": 0, "skip": 1, "fail": 2, "error": 3}
-
-
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_rust.language()))
 
 
 def cfg_holds(predicate: str, features: frozenset[str]) -> bool:
@@ -158,7 +151,7 @@ def test_functions(source: bytes, features: frozenset[str] = frozenset()) -> lis
             elif child.type == "function_item" and is_test:
                 names.append("::".join((*path, text)))
 
-    walk(_parser().parse(source).root_node, ())
+    walk(parser(tree_sitter_rust.language).parse(source).root_node, ())
     return names
 
 
@@ -167,10 +160,7 @@ def libtest_outcomes(text: str) -> dict[str, str]:
     and the doc tests); of two outcomes for one name the worse stands."""
     outcomes: dict[str, str] = {}
     for name, result in TEST_LINE.findall(text):
-        outcome = OUTCOME[result]
-        previous = outcomes.get(name)
-        if previous is None or RANK[outcome] > RANK[previous]:
-            outcomes[name] = outcome
+        merge(outcomes, name, OUTCOME[result])
     return outcomes
 
 
