@@ -127,7 +127,7 @@ def test_resume_refuses_a_changed_configuration(tmp_path, capsys, docker_client,
 
 
 def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, sandbox_image):
-    slow = "\nimport time\ntime.sleep(0.3)\n"
+    slow = "\nimport time\ntime.sleep(1.0)\n"  # long enough that the run is still going at the Ctrl-C
     samples = tmp_path / "samples.jsonl"
     samples.write_text(
         "".join(json.dumps({"task_id": r["task_id"], "completion": r["code"] + slow}) + "\n" for r in demo_rows())
@@ -138,9 +138,10 @@ def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, s
         [*cmd, "--samples", str(samples), "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(out.glob("*/samples.jsonl")):
+    # interrupt once a sample is saved, while the others (1 s each, 2 at a time) are still running
+    while time.monotonic() < deadline and not any(p.stat().st_size for p in out.glob("*/samples.jsonl")):
         time.sleep(0.05)
-    time.sleep(1.0)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "--resume" in err
