@@ -29,6 +29,8 @@ DEFINITIONS = {
     "build_failures": "test runs whose build step failed (a compile error)",
     "seconds_per_case": "mean model time per sample (Aider's duration); test_seconds_per_case is the sandbox's",
     "missing": "selected exercises with no finished sample; they count as failed in every pass rate",
+    "exercises": "every selected exercise's samples, each with the fields of Aider's .aider.results.json "
+    "(plus build_failures and test_duration, the sandbox time Aider folds into duration); [] when missing",
 }
 
 
@@ -68,9 +70,10 @@ def _rate(part: float, whole: int) -> float:
 
 
 def summary(records: Sequence[SampleRecord], ids: Sequence[str], tries: int, edit_format: str) -> dict[str, Any]:
-    """Aider's aggregates over the selected exercises ``ids``, overall and per language."""
+    """Aider's aggregates over the selected exercises ``ids``, overall and per language, and each
+    exercise's records (one per sample, in sample order)."""
     by_id: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    for record in records:
+    for record in sorted(records, key=lambda r: r.sample_index):
         if record.problem_id in by_id:
             by_id[record.problem_id].append(aider_record(record, edit_format))
     block = _block(by_id, tries)
@@ -78,6 +81,7 @@ def summary(records: Sequence[SampleRecord], ids: Sequence[str], tries: int, edi
     block["per_language"] = {
         lang: _block({i: r for i, r in by_id.items() if i.startswith(f"{lang}/")}, tries) for lang in languages
     }
+    block["exercises"] = by_id
     return block
 
 

@@ -11,43 +11,21 @@ import pytest
 import tree_sitter
 import tree_sitter_java
 import tree_sitter_javascript
+from exercise_builder import CANARY, exercise
+from exercise_builder import GARBAGE as COMMON_GARBAGE
 
-from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.java import Java, junit_outcomes, unlock
 from harness.polyglot.languages.javascript import JavaScript
 from harness.polyglot.languages.javascript import test_names as spec_names
 from harness.polyglot.languages.javascript import unlock as unlock_js
 from harness.polyglot.languages.python import Python
 
-CANARY = "harness_canary_00ff00ff00ff"
-GARBAGE = [
-    b"",
-    b"\x00\xff\xfe garbage \x80",
-    b"<" * 1000,
-    b"{" * 1000 + b"\n" + b"[1,2]\nnull\n",
-    b"[" * 100_000 + b"\n",  # deeper than any recursive parser goes
+GARBAGE = COMMON_GARBAGE + [
     b"<testsuite>" + b"<testcase>" * 100_000,
     b'{"testResults": 5}',
     b'{"testResults": [{"assertionResults": {"title": 1}}]}',
     b'[{"ancestorTitles": 3, "title": null}]',
-    "é€𝄞".encode(),
 ]
-
-
-def exercise(language: str, files: dict[str, str], tests: tuple[str, ...], solution: tuple[str, ...]) -> Exercise:
-    data = {path: text.encode() for path, text in files.items()}
-    return Exercise(
-        id=f"{language}/demo",
-        language=language,
-        slug="demo",
-        files=data,
-        modes={path: 0o644 for path in data},
-        solution=solution,
-        tests=tests,
-        editor=(),
-        example={},
-        instructions="",
-    )
 
 
 def has_syntax_errors(grammar, source: bytes) -> bool:

@@ -7,38 +7,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from exercise_builder import CANARY, exercise
+from exercise_builder import GARBAGE as COMMON_GARBAGE
 
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.cpp import Cpp, active_source, condition
 from harness.polyglot.languages.go import Go, builds
 from harness.polyglot.languages.rust import Rust, cfg_holds, enabled_features
 
-CANARY = "harness_canary_00ff00ff00ff"
-GARBAGE = [
-    b"",
-    b"\x00\xff\xfe garbage \x80",
-    b"<" * 1000,
-    b"{" * 1000 + b"\n" + b"[1,2]\nnull\n",
-    b"[" * 100_000 + b"\n",  # deeper than any recursive parser goes
+GARBAGE = COMMON_GARBAGE + [
     b"<Catch><Group>" + b"<TestCase>" * 100_000,
-    "é€𝄞".encode(),
 ]
-
-
-def exercise(language: str, files: dict[str, str], tests: tuple[str, ...], solution: tuple[str, ...]) -> Exercise:
-    data = {path: text.encode() for path, text in files.items()}
-    return Exercise(
-        id=f"{language}/demo",
-        language=language,
-        slug="demo",
-        files=data,
-        modes={path: 0o644 for path in data},
-        solution=solution,
-        tests=tests,
-        editor=(),
-        example={},
-        instructions="",
-    )
 
 
 # --------------------------------------------------------------------------- C++

@@ -32,6 +32,9 @@ def test_rates_divide_by_every_selected_exercise_and_name_the_missing():
     assert block["test_timeouts"] == 1
     assert block["per_language"]["rust"]["pass_rate_2"] == 0.0
     assert block["per_language"]["go"]["pass_rate_2"] == 100.0
+    assert block["exercises"]["go/b"][0]["tests_outcomes"] == [False, True]
+    assert block["exercises"]["rust/d"] == []  # missing, yet listed
+    assert "exercises" not in block["per_language"]["go"]
 
 
 def test_an_exercise_record_has_aiders_fields():
