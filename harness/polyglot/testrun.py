@@ -131,9 +131,19 @@ def _output(step: StepResult) -> str:
 def _failed_step(step: StepResult, status: Status, what: str) -> Verdict:
     if step.status in ("timeout", "oom", "killed", "output_limit"):
         return Verdict(step.status, False, f"{what}: {step.detail}")
-    return Verdict(status, False, f"{what} (exit code {step.exit_code})")
+    first = _first_error(_output(step))
+    return Verdict(status, False, f"{what} (exit code {step.exit_code})" + (f": {first}" if first else ""))
 
 
+def _first_error(text: str) -> str:
+    """The compiler's first error line (``error[E0433]: ...``, ``Foo.java:1: error: ...``), cut short."""
+    for line in text.splitlines():
+        if ERROR_LINE.search(line):
+            return line.strip()[:200]
+    return ""
+
+
+ERROR_LINE = re.compile(r"^error\b|\berror(\[\w+\])?:", re.IGNORECASE)
 # "(0.00s)", "(12 ms)", "in 0.12s", "0.005s": timings differ run to run and tell the model nothing
 TIMINGS = re.compile(r" ?\(\d+(?:\.\d+)? ?m?s\)| in \d+(?:\.\d+)?s\b|\b\d+\.\d+s\b")
 

@@ -127,6 +127,20 @@ def test_edits_to_tests_are_refused_and_counted_as_malformed(tmp_path, demo):
     assert results["polyglot"]["num_malformed_responses"] == 4
 
 
+def test_a_build_failure_names_the_compilers_first_error(tmp_path, demo):
+    rust = "rust/roman-codec"
+    ex = demo[rust]
+    undeclared = "use rand::Rng;\n" + ex.example["src/lib.rs"]  # a crate Cargo.toml does not declare
+    run = evaluate(
+        tmp_path / "runs", "--ids", rust, "--tries", "1", rows={rust: [whole_file_edit(ex, "src/lib.rs", undeclared)]}
+    )
+    _, results, samples = read(run)
+    verdict = samples[rust]["turns"][-1]["result"]["verdicts"]["polyglot"]
+    assert verdict["status"] == "build_error"
+    assert verdict["detail"].startswith("the build failed (exit code 101): error") and "rand" in verdict["detail"]
+    assert results["polyglot"]["build_failures"] == 1
+
+
 def test_state_follows_the_turns(demo):
     task = get_task("polyglot-demo")(TaskOptions())
     ex = demo[PARITY]
