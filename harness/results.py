@@ -13,10 +13,12 @@ from typing import Any
 from harness.polyglot.metrics import DEFINITIONS as POLYGLOT_DEFINITIONS
 from harness.polyglot.metrics import summary as polyglot_summary
 from harness.records import STATUSES, SampleRecord
+from harness.scoring.intervals import METHODS as INTERVAL_METHODS
+from harness.scoring.intervals import bootstrap_pass_at_k, wilson
 from harness.scoring.passk import ks_for, mean_pass_at_k, pass_at_k
 from harness.scoring.static import final_statics
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: intervals beside every metrics block
 
 DEFINITIONS = {
     "pass@k": "mean over problems of 1 - C(n-c, k) / C(n, k) (unbiased estimator, Chen et al. 2021); "
@@ -39,6 +41,7 @@ DEFINITIONS = {
     "by_group": "pass@k per value of each grouping the task declares (LiveCodeBench: difficulty, platform), "
     "per grading mode when there are several",
     "turns": "multi-turn tasks: pass@k after each turn; a sample that finished earlier keeps its last verdict",
+    **INTERVAL_METHODS,
     "polyglot": "Aider Polyglot runs: Aider's aggregates (pass_rate_1, pass_rate_2, ...), overall and per_language; "
     "see polyglot_definitions",
 }
@@ -53,6 +56,7 @@ def static_summary(records: list[SampleRecord]) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "candidates": len(statics),
         "syntax_valid_rate": sum(s["syntax_valid"] for s in statics) / len(statics) if statics else 0.0,
+        "syntax_valid_interval": wilson(sum(s["syntax_valid"] for s in statics), len(statics)),
     }
     columns = {f: [s[f] for s in statics] for f in STATIC_FIELDS}
     columns["halstead_volume"] = [s["halstead"]["volume"] for s in statics if s.get("halstead")]
@@ -88,7 +92,8 @@ def condition_block(
         "problems": len(per_problem),
         "samples": len(records),
         "complete": len(complete) == expected,
-        "metrics": {f"pass@{k}": mean_pass_at_k(complete, k) for k in ks_for(n)},
+        "metrics": _pass_at(complete, n),
+        "intervals": _intervals(complete, n),
         "status_counts": {s: counts[s] for s in STATUSES if counts[s]},
         "static": static_summary(records),
         "per_problem": per_problem,
@@ -129,6 +134,10 @@ def _pass_at(pairs: list[tuple[int, int]], n: int) -> dict[str, float]:
     return {f"pass@{k}": mean_pass_at_k(pairs, k) for k in ks_for(n)}
 
 
+def _intervals(pairs: list[tuple[int, int]], n: int) -> dict[str, list[float]]:
+    return {f"pass@{k}": bootstrap_pass_at_k(pairs, k) for k in ks_for(n)}
+
+
 def mode_block(by_problem: dict[str, list[SampleRecord]], mode: str, n: int, turn: int = -1) -> dict[str, Any]:
     """pass@k under one grading mode; problems it excludes leave the denominator."""
     pairs, excluded, counts, dropped = [], [], Counter(), 0
@@ -148,6 +157,7 @@ def mode_block(by_problem: dict[str, list[SampleRecord]], mode: str, n: int, tur
         "problems": len(pairs),
         "dropped": dropped,
         "metrics": _pass_at(pairs, smallest),
+        "intervals": _intervals(pairs, smallest),
         "status_counts": dict(sorted(counts.items())),
         "excluded": sorted(excluded, key=problem_order),
     }
@@ -165,6 +175,7 @@ def group_blocks(by_problem, groups: dict[str, dict[str, str]], modes: list[str]
                 continue
             pairs = [(len(s), sum(r.passed for r in s)) for s in subset.values() if len(s) == n]
             entry: dict[str, Any] = {"problems": len(subset), "metrics": _pass_at(pairs, n)}
+            entry["intervals"] = _intervals(pairs, n)
             if modes:
                 entry["grading"] = {m: mode_block(subset, m, n)["metrics"] for m in modes}
             out[key][value] = entry
@@ -178,10 +189,11 @@ def turn_block(by_problem, turn: int, modes: list[str], n: int) -> dict[str, Any
         if len(samples) == n:
             passed = [r.turns[: turn + 1][-1].result.passed for r in samples]
             pairs.append((n, sum(passed)))
-    block: dict[str, Any] = {"turn": turn + 1, "metrics": _pass_at(pairs, n)}
+    block: dict[str, Any] = {"turn": turn + 1, "metrics": _pass_at(pairs, n), "intervals": _intervals(pairs, n)}
     if modes:
-        block["grading"] = {m: mode_block(by_problem, m, n, turn)["metrics"] for m in modes}
-        block["metrics"] = block["grading"][modes[0]]
+        graded = {m: mode_block(by_problem, m, n, turn) for m in modes}
+        block["grading"] = {m: b["metrics"] for m, b in graded.items()}
+        block["metrics"], block["intervals"] = graded[modes[0]]["metrics"], graded[modes[0]]["intervals"]
     return block
 
 

@@ -29,7 +29,7 @@ def summary_lines(run_dir: Path) -> list[str]:
     width = max(map(len, blocks))
     for name, block in blocks.items():
         label = f"{name:<{width}}  " if name else ""
-        metrics = "  ".join(f"{k}={v:.4f}" for k, v in block["metrics"].items())
+        metrics = _with_intervals(block)
         counts = "  ".join(f"{k}={v}" for k, v in block["status_counts"].items())
         lines.append(f"metrics    {label}{metrics}  statuses: {counts}")
         for mode, graded in block.get("grading", {}).items():
@@ -46,6 +46,15 @@ def summary_lines(run_dir: Path) -> list[str]:
     if not results["complete"]:
         lines.append("           (incomplete run)")
     return lines + disagreement_lines(store.samples())
+
+
+def _with_intervals(block: dict) -> str:
+    """``pass@1=0.5000 [0.3100, 0.6900]`` for each metric, the interval when the block has one."""
+    intervals = block.get("intervals", {})
+    return "  ".join(
+        f"{k}={v:.4f}" + (f" [{intervals[k][0]:.4f}, {intervals[k][1]:.4f}]" if k in intervals else "")
+        for k, v in block["metrics"].items()
+    )
 
 
 def disagreement_lines(records) -> list[str]:

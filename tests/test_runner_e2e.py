@@ -172,7 +172,7 @@ def test_a_layer_sweep_reports_each_condition_and_resumes(tmp_path, capsys, dock
     assert main([*argv, "--out", str(tmp_path / "runs")]) == 0
     (run,) = run_dirs(tmp_path / "runs")
     results = json.loads((run / "results.json").read_text())
-    assert results["schema_version"] == 2 and results["samples"] == 9 and results["complete"]
+    assert results["schema_version"] == 3 and results["samples"] == 9 and results["complete"]
     assert results["condition_names"] == ["layer=1", "layer=2+3", "none"]
     assert list(results["conditions"]) == results["condition_names"]
     assert all(block["problems"] == 3 and "pass@1" in block["metrics"] for block in results["conditions"].values())

@@ -15,6 +15,7 @@ from statistics import median
 from typing import Any
 
 from harness.records import SampleRecord, TurnRecord
+from harness.scoring.intervals import wilson
 
 MODE = "polyglot"  # the verdict key of harness.tasks.polyglot
 LAZY = re.compile(r"^\s*(#|//).* \.\.\. ")  # a comment that elides code, as Aider counts them (it misses //)
@@ -28,6 +29,8 @@ DEFINITIONS = {
     "test_timeouts": "test runs that hit a build or test deadline",
     "build_failures": "test runs whose build step failed (a compile error)",
     "seconds_per_case": "mean model time per sample (Aider's duration); test_seconds_per_case is the sandbox's",
+    "intervals": "Wilson 95% intervals of pass_rate_k (pass_num_k of total_tests) and percent_cases_well_formed, "
+    "in percent",
     "missing": "selected exercises with no finished sample; they count as failed in every pass rate",
     "exercises": "every selected exercise's samples, each with the fields of Aider's .aider.results.json "
     "(plus build_failures and test_duration, the sandbox time Aider folds into duration); [] when missing",
@@ -65,6 +68,10 @@ def aider_record(record: SampleRecord, edit_format: str) -> dict[str, Any]:
     }
 
 
+def _percent(interval: list[float]) -> list[float]:
+    return [round(100 * x, 1) for x in interval]
+
+
 def _rate(part: float, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
@@ -95,6 +102,9 @@ def _block(by_id: dict[str, list[dict[str, Any]]], tries: int) -> dict[str, Any]
         block[f"pass_num_{k}"] = round(passing, 3)
     malformed_cases = sum(r["num_malformed_responses"] > 0 for r in samples)
     block["percent_cases_well_formed"] = _rate(len(samples) - malformed_cases, len(samples)) if samples else 0.0
+    intervals = {f"pass_rate_{k}": _percent(wilson(block[f"pass_num_{k}"], total)) for k in range(1, tries + 1)}
+    intervals["percent_cases_well_formed"] = _percent(wilson(len(samples) - malformed_cases, len(samples)))
+    block["intervals"] = intervals
     block["num_with_malformed_responses"] = malformed_cases
     for field in (
         "num_malformed_responses",
