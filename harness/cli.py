@@ -157,6 +157,37 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("run_dir", type=Path)
     show.add_argument("--table", choices=["summary", "nir"], default="summary", help="which view (default summary)")
     show.add_argument("--paper-definitions", action="store_true", help="nir table with the NIR paper's definitions")
+
+    export = sub.add_parser("export", help="a run as a table (json, csv, parquet) or an upstream shape (aider, lcb)")
+    export.add_argument("run_dir", type=Path)
+    export.add_argument("--format", default="json", help="json, csv, parquet, aider (Polyglot YAML row), lcb")
+    export.add_argument("--level", default="sample", help="sample or problem rows (tables only; default sample)")
+    export.add_argument("--out", type=Path, help="output file (default: export-<level>.<format> in the run directory)")
+
+    report = sub.add_parser("report", help="one self-contained HTML report of one or more runs")
+    report.add_argument("run_dirs", type=Path, nargs="+")
+    report.add_argument("--out", type=Path, help="output file (default: report.html in the first run directory)")
+
+    compare = sub.add_parser("compare", help="paired per-problem comparison of two runs (B against A)")
+    compare.add_argument("run_a", type=Path)
+    compare.add_argument("run_b", type=Path)
+
+    lb = sub.add_parser("leaderboard", help="add runs to boards, render them, check a run against its board")
+    lb.add_argument("--dir", type=Path, default=Path("leaderboards"), help="board folder (default leaderboards)")
+    lb_sub = lb.add_subparsers(dest="action", required=True, metavar="ACTION")
+    lb_add = lb_sub.add_parser("add", help="add a finished, sandboxed run to a board")
+    lb_add.add_argument("run_dir", type=Path)
+    lb_add.add_argument("--board", help="board name (default: the run's task)")
+    lb_add.add_argument("--replace", action="store_true", help="replace the entry with the same setup")
+    lb_render = lb_sub.add_parser("render", help="write <board>.md and <board>.html for every board")
+    lb_render.add_argument("--board", type=_names, help="comma-separated boards (default: all)")
+    lb_check = lb_sub.add_parser("check", help="exit 1 when a run regresses against its board entry")
+    lb_check.add_argument("run_dir", type=Path)
+    lb_check.add_argument("--board", help="board name (default: the run's task)")
+    lb_demo = lb_sub.add_parser("demo", help="run every bundled demo evaluation and check it against its board")
+    lb_demo.add_argument("--update", action="store_true", help="replace the demo entries instead (on purpose)")
+    lb_demo.add_argument("--tasks", type=_names, help="comma-separated demo tasks (default: all)")
+    lb_demo.add_argument("--workers", type=_whole_number, default=2)
     return parser
 
 
@@ -294,6 +325,64 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from harness.exports import default_name, export
+
+    out = args.out or default_name(args.run_dir, args.format, args.level)
+    print(export(args.run_dir, args.format, args.level, out))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from harness.report import write_report
+
+    print(write_report(args.run_dirs, args.out or args.run_dirs[0] / "report.html"))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from harness.leaderboard import compare
+
+    for condition, c in compare(args.run_a, args.run_b):
+        label = f"[{condition}] " if condition else ""
+        print(
+            f"{label}{c.problems} problems in both: pass fraction A {c.mean_a:.4f}, B {c.mean_b:.4f}; "
+            f"discordant {c.discordant} (B better on {len(c.better)}, worse on {len(c.worse)}), "
+            f"sign test p={c.p_value:.4f}"
+        )
+        for what, ids in (
+            ("B worse", c.worse),
+            ("B better", c.better),
+            ("only in A", c.only_a),
+            ("only in B", c.only_b),
+        ):
+            if ids:
+                print(f"  {what}: {', '.join(ids)}")
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness import leaderboard
+
+    if args.action == "add":
+        path, entries = leaderboard.add(args.run_dir, args.dir, args.board, args.replace)
+        for e in entries:
+            print(f"{path}: added {e['label']} ({len(e['problems'])} problems)")
+    elif args.action == "render":
+        print("\n".join(str(p) for p in leaderboard.render(args.dir, args.board)))
+    elif args.action == "check":
+        outcomes = leaderboard.check(args.run_dir, args.dir, args.board)
+        print("\n".join(line for o in outcomes for line in o.lines()))
+        return 1 if any(o.failed for o in outcomes) else 0
+    else:
+        from harness.gate import gate
+
+        ok, lines = gate(args.dir, args.update, args.workers, args.tasks)
+        print("\n".join(lines))
+        return 0 if ok else 1
+    return 0
+
+
 def _terminate(signum, _frame):
     raise KeyboardInterrupt
 
@@ -306,9 +395,14 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_eval(args)
         if args.command in ("tasks", "generators"):
             return cmd_list(args.command)
-        if args.command == "sandbox":
-            return cmd_sandbox(args)
-        return cmd_show(args)
+        commands = {
+            "sandbox": cmd_sandbox,
+            "export": cmd_export,
+            "report": cmd_report,
+            "compare": cmd_compare,
+            "leaderboard": cmd_leaderboard,
+        }
+        return commands.get(args.command, cmd_show)(args)
     except UserError as exc:
         print(f"harness: error: {exc}", file=sys.stderr)
         return 2

@@ -12,8 +12,9 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from harness.errors import UserError
 from harness.records import SampleRecord, to_dict
@@ -21,19 +22,24 @@ from harness.records import SampleRecord, to_dict
 RUN_FILE, SAMPLES_FILE, RESULTS_FILE = "run.json", "samples.jsonl", "results.json"
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temp file beside ``path``, fsync it, then rename over ``path``."""
+def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Call ``write`` on a temp file beside ``path``, fsync it, then rename it over ``path``:
+    a reader sees the old file or the whole new one, never half of it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=False)
-            f.write("\n")
+        with os.fdopen(fd, "wb") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON to ``path`` atomically."""
+    write_atomic(path, lambda f: f.write((json.dumps(data, indent=2, sort_keys=False) + "\n").encode()))
 
 
 def config_hash(identity: dict[str, Any]) -> str:

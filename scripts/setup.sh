@@ -37,6 +37,16 @@ if ! command -v debootstrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v 
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
 
-# 3. The sandbox image (pulls the base, or bootstraps it offline with debootstrap).
+# 3. Headless Chromium, for the tests that open HTML reports and leaderboard pages in a real browser.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium (browser tests of the HTML report)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "no chromium: the browser tests will skip (install Debian's chromium to run them)"
+  fi
+fi
+
+# 4. The sandbox image (pulls the base, or bootstraps it offline with debootstrap).
 "$PY" -m harness sandbox build
 say "done"
