@@ -19,6 +19,8 @@ from typing import Any, BinaryIO
 from harness.errors import UserError
 from harness.records import SampleRecord, to_dict
 
+UMASK = os.umask(0o022)  # read once, at import (os.umask can only be read by setting it)
+os.umask(UMASK)
 RUN_FILE, SAMPLES_FILE, RESULTS_FILE = "run.json", "samples.jsonl", "results.json"
 
 
@@ -27,6 +29,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     a reader sees the old file or the whole new one, never half of it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~UMASK)  # what open() would give, not mkstemp's owner-only 0600
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
