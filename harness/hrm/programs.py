@@ -59,10 +59,14 @@ class Item:
     output: str = ""
 
 
-def draw(seed: int, per_template: int) -> list[Item]:
-    """``per_template`` draws of every template (duplicates included), in a fixed order."""
+def draw(seed: int, per_template: int, templates: tuple[str, ...] | None = None) -> list[Item]:
+    """``per_template`` draws of each template (all by default; duplicates included), in a fixed order."""
+    unknown = set(templates or ()) - set(TEMPLATES)
+    if unknown:
+        raise ValueError(f"unknown templates {sorted(unknown)}; templates: {', '.join(TEMPLATES)}")
     rng = random.Random(seed)
-    return [Item(name, make(rng)) for name, make in TEMPLATES.items() for _ in range(per_template)]
+    chosen = [(n, f) for n, f in TEMPLATES.items() if templates is None or n in templates]
+    return [Item(name, make(rng)) for name, make in chosen for _ in range(per_template)]
 
 
 def split(items: list[Item], test_fraction: float, seed: int) -> tuple[list[Item], list[Item]]:
@@ -70,7 +74,7 @@ def split(items: list[Item], test_fraction: float, seed: int) -> tuple[list[Item
     and ``test_fraction`` of them (at least one) go to test."""
     rng = random.Random(seed + 1)
     train, test = [], []
-    for name in TEMPLATES:
+    for name in dict.fromkeys(i.template for i in items):
         distinct = sorted({i.program: i for i in items if i.template == name}.values(), key=lambda i: i.program)
         rng.shuffle(distinct)
         cut = max(1, round(len(distinct) * test_fraction)) if len(distinct) > 1 else 0

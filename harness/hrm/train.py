@@ -98,7 +98,7 @@ class Trainer:
         count = int(halted.sum())
         return {
             "step": self.step,
-            "loss": float(loss) / self.config.batch_size,
+            "loss": loss.item() / self.config.batch_size,
             "lm_loss": float(metrics["lm_loss"]) / self.config.batch_size,
             "exact": float(metrics["exact"][halted].float().mean()) if count else math.nan,
             "steps": float(self.carry.steps[halted].float().mean()) if count else math.nan,
