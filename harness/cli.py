@@ -188,6 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
     lb_demo.add_argument("--update", action="store_true", help="replace the demo entries instead (on purpose)")
     lb_demo.add_argument("--tasks", type=_names, help="comma-separated demo tasks (default: all)")
     lb_demo.add_argument("--workers", type=_whole_number, default=2)
+
+    hrm = sub.add_parser("hrm", help="HRM: make its training data, train it")
+    hrm_sub = hrm.add_subparsers(dest="action", required=True, metavar="ACTION")
+    data = hrm_sub.add_parser("data", help="generated Python programs, run in the sandbox, split train/test")
+    data.add_argument("--out", type=Path, required=True, help="data folder to write")
+    data.add_argument("--seed", type=int, default=0)
+    data.add_argument("--per-template", type=_positive_int, default=2000, help="draws per template (default 2000)")
+    data.add_argument("--test-fraction", type=float, default=0.1)
+    train = hrm_sub.add_parser("train", help="train HRM on a data folder (step-capped, resumable)")
+    train.add_argument("--data", type=Path, required=True)
+    train.add_argument("--out", type=Path, required=True, help="checkpoint file")
+    train.add_argument("--preset", default="tiny-cpu", help="tiny-cpu, small or reference")
+    train.add_argument("--steps", type=_positive_int, default=2000, help="total optimizer steps (default 2000)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--prompt-len", type=_positive_int, default=40)
+    train.add_argument("--answer-len", type=_positive_int, default=16)
+    train.add_argument("--save-every", type=_positive_int, default=250)
+    train.add_argument("--resume", action="store_true", help="continue the checkpoint at --out")
+    train.add_argument("--quiet", action="store_true")
     return parser
 
 
@@ -383,6 +402,51 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hrm(args: argparse.Namespace) -> int:
+    from harness.hrm import commands
+
+    if args.action == "data":
+        from harness.records import Limits
+        from harness.sandbox.docker_backend import SandboxPool, connect
+        from harness.sandbox.image import image_exists, image_tag
+
+        client = connect()
+        if not image_exists(client):
+            raise UserError("the sandbox image is not built; run `harness sandbox build`.")
+        with SandboxPool(client, image_tag(), 1, Limits(), "hrm-data") as pool:
+            meta = commands.make_data(args.out, args.seed, args.per_template, args.test_fraction, pool.run)
+        base = meta["majority_baseline"]
+        sizes = f"{meta['train']} train, {meta['test']} test"
+        print(f"{args.out}: {sizes}; majority answer {base['answer']!r} scores {base['accuracy']:.3f}")
+        return 0
+    from rich.progress import Progress, TextColumn
+
+    from harness.hrm.framing import Framing
+    from harness.hrm.train import PRESETS
+
+    if args.preset not in PRESETS:
+        raise UserError(f"--preset must be one of {', '.join(PRESETS)}, got {args.preset!r}.")
+    if args.resume and not args.out.is_file():
+        raise UserError(f"--resume needs a checkpoint at {args.out}.")
+    framing = Framing(args.prompt_len, args.answer_len)
+    with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[info]}"), disable=args.quiet) as bar:
+        task = bar.add_task("hrm train", total=args.steps, info="")
+
+        def progress(m: dict) -> None:
+            info = f"loss {m['loss']:.3f}  exact {m['exact']:.2f}  segments {m['steps']:.2f}"
+            bar.update(task, completed=m["step"], info=info)
+
+        result = commands.train_run(
+            args.data, args.out, args.preset, args.steps, args.seed, framing, args.save_every, args.resume, progress
+        )
+    print(
+        f"{args.out}: step {result['step']}; held-out exact ACT {result['act']['exact']:.3f} "
+        f"({result['act']['segments']:.2f} segments), fixed {result['fixed']['exact']:.3f}, "
+        f"majority {result['majority_baseline']:.3f}"
+    )
+    return 0
+
+
 def _terminate(signum, _frame):
     raise KeyboardInterrupt
 
@@ -401,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
             "report": cmd_report,
             "compare": cmd_compare,
             "leaderboard": cmd_leaderboard,
+            "hrm": cmd_hrm,
         }
         return commands.get(args.command, cmd_show)(args)
     except UserError as exc:
