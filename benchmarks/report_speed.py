@@ -25,15 +25,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from harness.report import CHROMIUM_ARGS  # noqa: E402
+
 MBPP = Path(os.environ.get("HARNESS_MBPP_JSONL", REPO.parent / "shared" / "data" / "mbpp" / "mbpp.jsonl"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGET = 2000
 # Run in the page once it is ready: paint and navigation timings, the mark report.js sets when the
 # table is drawn, then the cost of opening rows and of filtering, each timed around its handler.

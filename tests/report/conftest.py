@@ -10,10 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from report_helpers import CHROMIUM_ARGS, HOSTILE, chromium_or_skip
+from report_helpers import HOSTILE, chromium_or_skip
 
 import harness
 from harness.cli import main
+from harness.report import CHROMIUM_ARGS
 from harness.tasks.mbpp import DEMO_DATA
 
 

@@ -11,15 +11,6 @@ from typing import Any
 
 import pytest
 
-# Debian's chromium under a container: no sandbox (we are root), no GPU, nothing that phones home
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = [
     "</script><script>document.title = 'pwned'</script>",
     "<!--<script>",
