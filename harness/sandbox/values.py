@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from harness import pyast
 from harness.records import ProbeTest, TestResult
 
 _SEQUENCES = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}
@@ -80,7 +81,7 @@ def judge(test: ProbeTest, encoded: Any) -> TestResult:
         return TestResult("fail", str(exc))
     try:
         if test.check in ("eq", "ne"):
-            expected = ast.literal_eval(test.expected or "")
+            expected = ast.literal_eval(pyast.parse(test.expected or "", mode="eval"))
             equal = bool(actual == expected)
             ok = equal if test.check == "eq" else not equal
             detail = "" if ok else f"expected {short_repr(expected)}"

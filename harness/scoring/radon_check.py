@@ -13,6 +13,7 @@ from radon.complexity import cc_visit_ast
 from radon.metrics import h_visit_ast
 from radon.visitors import Function
 
+from harness import pyast
 from harness.scoring.static import StaticMetrics, analyze
 
 MIN_FILES = 60
@@ -61,7 +62,7 @@ def stdlib_sample(min_files: int = MIN_FILES, max_bytes: int = MAX_BYTES) -> lis
     for path in candidates[:: max(1, len(candidates) // min_files)]:
         try:
             code = path.read_text(encoding="utf-8")
-            tree = ast.parse(code)
+            tree = pyast.parse(code)
         except (SyntaxError, UnicodeDecodeError, ValueError):
             continue
         sample.append(Module(path.name, code, tree))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import re
+
+from harness import pyast
 
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*```|\Z)", re.S | re.M)
 
@@ -25,7 +26,7 @@ def extract_code(answer: str, language: str = "python") -> str | None:
 def parses(code: str) -> bool:
     """Whether ``code`` is valid Python for this interpreter's parser."""
     try:
-        ast.parse(code)
+        pyast.parse(code)
         return True
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False

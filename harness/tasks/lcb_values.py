@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from harness import pyast
 from harness.errors import UserError
 from harness.records import ExecResult, Job, Message, Request, Step, TestResult, TurnRecord, Verdict
 from harness.sandbox.values import MalformedValue, decode, short_repr
@@ -76,7 +77,7 @@ def answer_equal(actual: Any, expected: Any) -> bool:
 def literal(text: str) -> tuple[bool, Any]:
     """(True, value) when ``text`` is a Python literal; never evaluates anything else."""
     try:
-        return True, ast.literal_eval(text.strip())
+        return True, ast.literal_eval(pyast.parse(text.strip(), mode="eval"))
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False, None
 
@@ -84,7 +85,7 @@ def literal(text: str) -> tuple[bool, Any]:
 def assertion_rhs(statement: str) -> str | None:
     """The source of the right-hand side of ``assert X == Y`` (by the AST), or None."""
     try:
-        tree = ast.parse(statement.strip())
+        tree = pyast.parse(statement.strip())
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assert):
@@ -247,7 +248,7 @@ class ValueTask(Task):
         if ok:
             return True, value, ""
         try:
-            ast.parse(text.strip(), mode="eval")
+            pyast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return False, None, f"{type(exc).__name__}: {exc}"  # eval would raise the same; no need to run it
         return sandbox_value(sandbox, code, text)
@@ -551,7 +552,7 @@ class LCBTestOutput(ValueTask):
 def assertion_rhs_first(statement: str) -> str:
     """lcb_runner's parse: the right-hand side of the first ``==`` of an assert, or its error text."""
     try:
-        tree = ast.parse(statement)
+        tree = pyast.parse(statement)
     except SyntaxError:
         return "Invalid syntax"
     if not tree.body:

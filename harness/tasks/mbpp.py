@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness import pyast
 from harness.errors import UserError
 from harness.records import Job, Message, ProbeTest, Request, TurnRecord
 from harness.tasks import register
@@ -49,7 +50,7 @@ def probe_test(source: str) -> ProbeTest:
     ``assert X == <literal>`` (either side) becomes probe X compared on the host;
     ``!=`` likewise; ``assert not X`` checks X is falsy; anything else checks truthiness.
     """
-    tree = ast.parse(source.strip())
+    tree = pyast.parse(source.strip())
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assert):
         raise ValueError("a test must be a single assert statement")
     expr = tree.body[0].test

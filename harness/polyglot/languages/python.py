@@ -35,6 +35,7 @@ import ast
 import re
 from typing import ClassVar
 
+from harness import pyast
 from harness.polyglot.exercises import Exercise
 from harness.polyglot.languages.base import Command, Language
 from harness.polyglot.languages.common import check_canary, merge
@@ -97,7 +98,7 @@ def _is_test_class(node: ast.ClassDef) -> bool:
 def test_names(source: bytes) -> list[str]:
     """Names of the test methods and functions of a test module (none if it does not parse)."""
     try:
-        module = ast.parse(source)
+        module = pyast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return []
     functions = (ast.FunctionDef, ast.AsyncFunctionDef)
