@@ -24,7 +24,7 @@ from typing import Any
 
 from harness.errors import UserError
 from harness.records import SampleRecord
-from harness.results import aggregate, grading_modes, problem_order
+from harness.results import grading_modes, problem_order, results_of
 from harness.scoring.passk import ks_for, pass_at_k
 from harness.store import RunStore, write_atomic
 
@@ -249,7 +249,7 @@ def export(run_dir: Path, fmt: str, level: str, out: Path) -> Path:
         import yaml
 
         run = store.read_run()
-        results = store.read_results() or aggregate(run, store.samples())
+        results = results_of(store, run)
         text = yaml.safe_dump([aider_row(run, results)], sort_keys=False, allow_unicode=True)
         write_atomic(out, lambda f: f.write(text.encode()))
     elif fmt == "lcb":

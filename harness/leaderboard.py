@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UserError
-from harness.results import aggregate
+from harness.results import results_of
 from harness.scoring.intervals import ALPHA, Paired, paired
 from harness.store import RunStore, write_atomic, write_json_atomic
 
@@ -83,6 +83,11 @@ def _blocks(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return results.get("conditions") or {"": results}
 
 
+def _vector(block: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """A condition block's per-problem verdicts: {problem_id: (n, c)}."""
+    return {row["problem_id"]: (row["n"], row["c"]) for row in block["per_problem"]}
+
+
 def _metrics(block: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[float]]]:
     metrics, intervals = dict(block["metrics"]), dict(block.get("intervals", {}))
     poly = block.get("polyglot")
@@ -111,7 +116,7 @@ def entries_from_run(run_dir: Path) -> list[dict[str, Any]]:
     run = store.read_run()
     if run["sandbox"]["backend"] != "docker":
         raise UserError(f"{run_dir} ran without the sandbox (sandbox: {run['sandbox']['backend']}); boards refuse it.")
-    results = store.read_results() or aggregate(run, store.samples())
+    results = results_of(store, run)
     if run["status"] != "complete" or not results["complete"]:
         raise UserError(f"{run_dir} is incomplete ({results['samples']} samples); finish it with --resume first.")
     task, gen = run["task"], run["generator"]
@@ -148,7 +153,7 @@ def entries_from_run(run_dir: Path) -> list[dict[str, Any]]:
                 "provenance": provenance,
                 "metrics": metrics,
                 "intervals": intervals,
-                "problems": {row["problem_id"]: [row["n"], row["c"]] for row in block["per_problem"]},
+                "problems": {p: list(nc) for p, nc in _vector(block).items()},
             }
         )
     return entries
@@ -253,7 +258,7 @@ def check(run_dir: Path, directory: Path, name: str | None = None) -> list[Check
     """The run (each condition) against the board entry of the same setup."""
     store = RunStore.open(run_dir)
     run = store.read_run()
-    results = store.read_results() or aggregate(run, store.samples())
+    results = results_of(store, run)
     board = load_board(directory, name or run["task"]["name"])
     outcomes = []
     for condition, block in _blocks(results).items():
@@ -264,7 +269,7 @@ def check(run_dir: Path, directory: Path, name: str | None = None) -> list[Check
                 f"board {board['board']!r} has no entry with this run's setup (task, data, generator settings, n, "
                 f"seed{', condition' if condition else ''}); add one with `harness leaderboard add {run_dir}`."
             )
-        now = {row["problem_id"]: (row["n"], row["c"]) for row in block["per_problem"]}
+        now = _vector(block)
         before = {p: (v[0], v[1]) for p, v in entry["problems"].items()}
         outcomes.append(CheckOutcome(board["board"], entry, condition, paired(before, now), entry["deterministic"]))
     return outcomes
@@ -276,10 +281,10 @@ def compare(run_a: Path, run_b: Path) -> list[tuple[str, Paired]]:
     for run_dir in (run_a, run_b):
         store = RunStore.open(run_dir)
         run = store.read_run()
-        blocks.append(_blocks(store.read_results() or aggregate(run, store.samples())))
+        blocks.append(_blocks(results_of(store, run)))
     out = []
     for condition in [c for c in blocks[0] if c in blocks[1]]:
-        a, b = ({r["problem_id"]: (r["n"], r["c"]) for r in bl[condition]["per_problem"]} for bl in blocks)
+        a, b = (_vector(bl[condition]) for bl in blocks)
         out.append((condition, paired(a, b)))
     if not out:
         raise UserError(f"{run_a} and {run_b} share no condition to compare.")

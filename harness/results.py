@@ -197,6 +197,11 @@ def turn_block(by_problem, turn: int, modes: list[str], n: int) -> dict[str, Any
     return block
 
 
+def results_of(store, run: dict[str, Any]) -> dict[str, Any]:
+    """A run's results.json, or the aggregate of the samples finished so far when it has none yet."""
+    return store.read_results() or aggregate(run, store.samples())
+
+
 def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any]:
     """The results.json document for a run from its finished samples.
 

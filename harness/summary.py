@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.results import aggregate
+from harness.results import results_of
 from harness.store import RunStore
 
 
 def summary_lines(run_dir: Path) -> list[str]:
     store = RunStore.open(run_dir)
     run = store.read_run()
-    results = store.read_results() or aggregate(run, store.samples())
+    results = results_of(store, run)
     task, gen, sandbox = run["task"], run["generator"], run["sandbox"]
     blocks = results.get("conditions") or {"": results}
     lines = [
