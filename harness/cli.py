@@ -120,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--think-prompt", help="nir: thinking-stage template name or TOML file (default nir-think)")
     ev.add_argument("--think-tokens", type=_positive_int, default=256, help="nir: max new tokens of the thinking")
+    ev.add_argument("--checkpoint", type=Path, help="hrm: a `harness hrm train` checkpoint (default: the bundled demo)")
+    ev.add_argument(
+        "--halting",
+        choices=["act", "fixed"],
+        default="act",
+        help="hrm: stop when the Q-head says halt (act, default) or run every segment (fixed)",
+    )
     ev.add_argument("--limit", type=_positive_int, help="only the first N problems")
     ev.add_argument("--ids", nargs="+", help="only these problem ids (space or comma separated)")
     ev.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 2, help="sandbox containers")
@@ -196,13 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--seed", type=int, default=0)
     data.add_argument("--per-template", type=_positive_int, default=2000, help="draws per template (default 2000)")
     data.add_argument("--test-fraction", type=float, default=0.1)
+    data.add_argument(
+        "--framings",
+        type=_names,
+        default=("program", "execution", "test-output"),
+        help="comma-separated question framings: program (prints), execution and test-output (LCB's; default: all)",
+    )
     train = hrm_sub.add_parser("train", help="train HRM on a data folder (step-capped, resumable)")
     train.add_argument("--data", type=Path, required=True)
     train.add_argument("--out", type=Path, required=True, help="checkpoint file")
     train.add_argument("--preset", default="tiny-cpu", help="tiny-cpu, small or reference")
     train.add_argument("--steps", type=_positive_int, default=2000, help="total optimizer steps (default 2000)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--prompt-len", type=_positive_int, default=40)
+    train.add_argument("--prompt-len", type=_positive_int, default=96, help="prompt bytes (default 96)")
     train.add_argument("--answer-len", type=_positive_int, default=16)
     train.add_argument("--save-every", type=_positive_int, default=250)
     train.add_argument("--resume", action="store_true", help="continue the checkpoint at --out")
@@ -271,6 +284,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 crv_text=args.crv_text,
                 think_prompt=args.think_prompt,
                 think_tokens=args.think_tokens,
+                checkpoint=args.checkpoint,
+                halting=args.halting,
             ),
             n=args.n,
             limit=args.limit,
@@ -406,15 +421,22 @@ def cmd_hrm(args: argparse.Namespace) -> int:
     from harness.hrm import commands
 
     if args.action == "data":
+        from harness.hrm.programs import FRAMINGS
         from harness.records import Limits
         from harness.sandbox.docker_backend import SandboxPool, connect
         from harness.sandbox.image import image_exists, image_tag
 
+        if bad := [f for f in args.framings if f not in FRAMINGS]:
+            raise UserError(f"--framings: unknown {', '.join(bad)}; framings: {', '.join(FRAMINGS)}.")
+        if not 0 < args.test_fraction < 1:
+            raise UserError(f"--test-fraction must be between 0 and 1, got {args.test_fraction}.")
         client = connect()
         if not image_exists(client):
             raise UserError("the sandbox image is not built; run `harness sandbox build`.")
         with SandboxPool(client, image_tag(), 1, Limits(), "hrm-data") as pool:
-            meta = commands.make_data(args.out, args.seed, args.per_template, args.test_fraction, pool.run)
+            meta = commands.make_data(
+                args.out, args.seed, args.per_template, args.test_fraction, tuple(args.framings), pool.run
+            )
         base = meta["majority_baseline"]
         sizes = f"{meta['train']} train, {meta['test']} test"
         print(f"{args.out}: {sizes}; majority answer {base['answer']!r} scores {base['accuracy']:.3f}")

@@ -43,6 +43,21 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Compact:
+    """A request as a short question, for generators without a language prior (HRM): the question
+    in one of the framings they are trained on (``harness.hrm.programs.FRAMINGS``), and the text
+    around a short answer that makes it a complete answer in the task's format."""
+
+    framing: str
+    question: str
+    answer_prefix: str = ""
+    answer_suffix: str = ""
+
+    def complete(self, answer: str) -> str:
+        return self.answer_prefix + answer + self.answer_suffix
+
+
+@dataclass(frozen=True)
 class Request:
     """One generation request: chat messages for one (problem, sample, turn)."""
 
@@ -55,6 +70,7 @@ class Request:
     seed: int = 0
     condition: str = ""  # the generator's condition (a layer sweep has several); "" when it has one
     optional: bool = False  # stored replies may end before this turn; the generator then answers NO_REPLY
+    compact: Compact | None = None  # the request as a short question, where the task has one
 
 
 NO_REPLY = "no_reply"  # Generation.extras key: a stored transcript had no reply for an optional turn

@@ -42,6 +42,11 @@ DEFINITIONS = {
     "per grading mode when there are several",
     "turns": "multi-turn tasks: pass@k after each turn; a sample that finished earlier keeps its last verdict",
     **INTERVAL_METHODS,
+    "hrm": "HRM runs: per condition, questions asked, does_not_fit (longer than the checkpoint's prompt slots: "
+    "answered with nothing, never cut), answered, truncated (no EOS in the answer slots), the framings asked "
+    "(a task's compact question, or 'prompt': the last user message), mean segments used and halting probability "
+    "over answered questions, and seconds per question",
+    "scope": "what the generator can be expected to do (HRM: short answers only)",
     "polyglot": "Aider Polyglot runs: Aider's aggregates (pass_rate_1, pass_rate_2, ...), overall and per_language; "
     "see polyglot_definitions",
 }
@@ -110,7 +115,31 @@ def condition_block(
     turns = max([turns, *(len(r.turns) for r in records)])  # the task's turns, or more if a sample took more
     if turns > 1:
         block["turns"] = [turn_block(by_problem, t, modes, n) for t in range(turns)]
+    if hrm := hrm_summary(records):
+        block["hrm"] = hrm
     return block
+
+
+def hrm_summary(records: list[SampleRecord]) -> dict[str, Any] | None:
+    """What the HRM generator recorded per generation, summed up (None for other generators)."""
+    rows = [t.generation.extras["hrm"] for r in records for t in r.turns if "hrm" in t.generation.extras]
+    if not rows:
+        return None
+    answered = [x for x in rows if not x["does_not_fit"]]
+
+    def mean(key: str) -> float | None:
+        return round(sum(x[key] for x in answered) / len(answered), 4) if answered else None
+
+    return {
+        "questions": len(rows),
+        "does_not_fit": len(rows) - len(answered),
+        "answered": len(answered),
+        "truncated": sum(x["truncated"] for x in answered),
+        "framings": dict(Counter(x["framing"] for x in rows)),
+        "mean_segments": mean("segments"),
+        "mean_halt_probability": mean("halt_probability"),
+        "seconds_per_question": round(sum(x["seconds"] for x in rows) / len(rows), 4),
+    }
 
 
 def _verdict(record: SampleRecord, mode: str, turn: int = -1) -> dict[str, Any]:
@@ -226,6 +255,7 @@ def aggregate(run: dict[str, Any], records: list[SampleRecord]) -> dict[str, Any
         "generator": run["generator"]["name"],
         "model": run["generator"].get("model"),
         **({"demo_model": run["generator"]["demo_model"]} if run["generator"].get("demo_model") else {}),
+        **({"scope": run["generator"]["scope"]} if run["generator"].get("scope") else {}),
         "sandbox": run["sandbox"]["backend"],
         "n": n,
         "problems_expected": expected,

@@ -22,6 +22,7 @@ def summary_lines(run_dir: Path) -> list[str]:
         + ("  (public tests only)" if task.get("public_tests_only") else ""),
         f"generator  {gen['name']}" + (f"  model={gen['model']}" if gen.get("model") else ""),
         *([f"           {gen['demo_model']}"] if gen.get("demo_model") else []),
+        *([f"           scope: {gen['scope']}"] if gen.get("scope") else []),
         f"sandbox    {sandbox['backend']}  image={sandbox['image']}",
         f"samples    {results['samples']} of {results['problems_expected'] * results['n'] * len(blocks)}"
         f"  (n={results['n']}, problems={results['problems_expected']}, conditions={len(blocks)})",
@@ -32,6 +33,13 @@ def summary_lines(run_dir: Path) -> list[str]:
         metrics = _with_intervals(block)
         counts = "  ".join(f"{k}={v}" for k, v in block["status_counts"].items())
         lines.append(f"metrics    {label}{metrics}  statuses: {counts}")
+        if hrm := block.get("hrm"):
+            lines.append(
+                f"  hrm      {label}answered {hrm['answered']} of {hrm['questions']} "
+                f"(does_not_fit {hrm['does_not_fit']}, truncated {hrm['truncated']}), "
+                f"mean segments {hrm['mean_segments']}, "
+                f"{hrm['seconds_per_question']} s per question"
+            )
         for mode, graded in block.get("grading", {}).items():
             metrics = "  ".join(f"{k}={v:.4f}" for k, v in graded["metrics"].items())
             excluded = f"  excluded: {len(graded['excluded'])}" if graded["excluded"] else ""

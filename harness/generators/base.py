@@ -30,6 +30,9 @@ class GeneratorOptions:
     crv_text: str = "sections"
     think_prompt: str | None = None
     think_tokens: int = 256
+    # hrm: a checkpoint of `harness hrm train` (default: the bundled demo) and its halting at inference
+    checkpoint: Path | None = None
+    halting: str = "act"
 
 
 class Generator(ABC):

@@ -1,32 +1,38 @@
 """``harness hrm data`` and ``harness hrm train``: the training set, and a step-capped training run.
 
-A data folder holds ``train.jsonl`` and ``test.jsonl`` ({template, program, output} per line) and
-``meta.json`` (seed, templates, counts, the majority baseline). Training writes the checkpoint
-(atomically, every ``--save-every`` steps and at the end), a JSONL log beside it
+A data folder holds ``train.jsonl`` and ``test.jsonl`` ({template, framing, question, program,
+output} per line) and ``meta.json`` (seed, templates, framings, counts, the majority baseline).
+Training writes the checkpoint (atomically, every ``--save-every`` steps and at the end), a JSONL log beside it
 (``<checkpoint>.log.jsonl``, one line per step), and at the end the held-out exact accuracy with
-ACT and with fixed halting, overall and per template, into the checkpoint's metrics.
+ACT and with fixed halting, overall, per template and per framing, into the checkpoint's metrics.
+Each framing is a task id of the model (its task embedding): ``programs.FRAMINGS`` order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import time
 from pathlib import Path
 from typing import Any
 
 from harness.errors import UserError
 from harness.hrm.framing import Framing
-from harness.hrm.programs import TEMPLATES, Item, draw, majority_baseline, outputs_in_sandbox, split
+from harness.hrm.programs import FRAMINGS, TEMPLATES, Item, draw, majority_baseline, outputs_in_sandbox, split
+from harness.store import write_atomic, write_json_atomic
 
-DATA_FORMAT = "hrm-data-v1"
+DATA_FORMAT = "hrm-data-v2"
 
 
-def make_data(out: Path, seed: int, per_template: int, test_fraction: float, run_job) -> dict[str, Any]:
+def make_data(
+    out: Path, seed: int, per_template: int, test_fraction: float, framings: tuple[str, ...], run_job
+) -> dict[str, Any]:
     """Draw, run in the sandbox (``run_job`` runs one job), split, and write the data folder."""
-    items = draw(seed, per_template)
+    items = draw(seed, per_template, framings=framings)
     outputs = outputs_in_sandbox([i.program for i in items], run_job)
     failed = sum(o is None for o in outputs)
-    items = [Item(i.template, i.program, o) for i, o in zip(items, outputs, strict=True) if o is not None]
+    items = [dataclasses.replace(i, output=o) for i, o in zip(items, outputs, strict=True) if o is not None]
     train, test = split(items, test_fraction, seed)
     meta = {
         "format": DATA_FORMAT,
@@ -34,6 +40,7 @@ def make_data(out: Path, seed: int, per_template: int, test_fraction: float, run
         "per_template": per_template,
         "test_fraction": test_fraction,
         "templates": list(TEMPLATES),
+        "framings": list(framings),
         "train": len(train),
         "test": len(test),
         "programs_that_raised": failed,
@@ -42,12 +49,13 @@ def make_data(out: Path, seed: int, per_template: int, test_fraction: float, run
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, part in (("train", train), ("test", test)):
-        lines = "".join(
-            json.dumps({"template": i.template, "program": i.program, "output": i.output}) + "\n" for i in part
-        )
-        (out / f"{name}.jsonl").write_text(lines)
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+        write_atomic(out / f"{name}.jsonl", lambda f, part=part: f.write(_lines(part).encode()))
+    write_json_atomic(out / "meta.json", meta)
     return meta
+
+
+def _lines(items: list[Item]) -> str:
+    return "".join(json.dumps(dataclasses.asdict(i)) + "\n" for i in items)
 
 
 def read_data(folder: Path) -> tuple[list[Item], list[Item], dict[str, Any]]:
@@ -56,12 +64,36 @@ def read_data(folder: Path) -> tuple[list[Item], list[Item], dict[str, Any]]:
         raise UserError(f"{folder} is not an HRM data folder (no meta.json); make one with `harness hrm data`.")
     meta = json.loads(meta_path.read_text())
     if meta.get("format") != DATA_FORMAT:
-        raise UserError(f"{meta_path} is not {DATA_FORMAT} data.")
+        raise UserError(f"{meta_path} is not {DATA_FORMAT} data; make it again with `harness hrm data`.")
     parts = []
     for name in ("train", "test"):
         rows = [json.loads(line) for line in (folder / f"{name}.jsonl").read_text().splitlines() if line]
-        parts.append([Item(r["template"], r["program"], r["output"]) for r in rows])
+        parts.append([Item(**r) for r in rows])
     return parts[0], parts[1], meta
+
+
+def task_id(framing: str) -> int:
+    """The model's task id (task-embedding row) for a framing."""
+    return FRAMINGS.index(framing)
+
+
+def framed(items: list[Item], framing: Framing):
+    """The items as the model's tensors, each with its framing's task id."""
+    from harness.hrm.train import tensorize
+
+    return tensorize([(i.question, i.output) for i in items], framing, [task_id(i.framing) for i in items])
+
+
+def held_out(model, framing: Framing, test: list[Item], halting: str) -> dict[str, Any]:
+    """Exact accuracy and mean segments on ``test``, overall, per template and per framing."""
+    from harness.hrm.train import evaluate
+
+    result = evaluate(model, framing, framed(test, framing), halting)
+    for key, names in (("template", TEMPLATES), ("framing", FRAMINGS)):
+        parts = {n: [i for i in test if getattr(i, key) == n] for n in names}
+        scores = {n: evaluate(model, framing, framed(p, framing), halting)["exact"] for n, p in parts.items() if p}
+        result[f"per_{key}"] = scores
+    return result
 
 
 def train_run(
@@ -72,23 +104,25 @@ def train_run(
 
     from harness.hrm import checkpoint
     from harness.hrm.model import HRM
-    from harness.hrm.train import TrainConfig, Trainer, evaluate, model_config, tensorize
+    from harness.hrm.train import TrainConfig, Trainer, model_config
 
     train, test, meta = read_data(data)
-    fits = [i for i in train if framing.fits(i.program, i.output)]
-    test_fits = [i for i in test if framing.fits(i.program, i.output)]
-    tensors = tensorize([(i.program, i.output) for i in fits], framing)
+    fits = [i for i in train if framing.fits(i.question, i.output)]
+    test_fits = [i for i in test if framing.fits(i.question, i.output)]
+    tensors = framed(fits, framing)
     if resume:
         trainer, framing, _ = checkpoint.resume(out, tensors)
     else:
         torch.manual_seed(seed)
-        trainer = Trainer(HRM(model_config(preset, framing, 1)), tensors, TrainConfig(seed=seed))
+        trainer = Trainer(HRM(model_config(preset, framing, len(FRAMINGS))), tensors, TrainConfig(seed=seed))
     data_meta = {
         **meta,
         "folder": data.name,
         "does_not_fit": {"train": len(train) - len(fits), "test": len(test) - len(test_fits)},
+        "task_ids": list(FRAMINGS),
     }
     log_path = out.with_name(out.name + ".log.jsonl")
+    started = time.monotonic()
     with log_path.open("a") as log:
         while trainer.step < steps:
             metrics = trainer.train_step()
@@ -99,17 +133,12 @@ def train_run(
             progress(metrics)
             if trainer.step % save_every == 0:
                 checkpoint.save(out, trainer, framing, data_meta, {"step": trainer.step})
-    result = {"step": trainer.step, "majority_baseline": meta["majority_baseline"]["accuracy"]}
-    for halting in ("act", "fixed"):
-        result[halting] = evaluate(
-            trainer.model, framing, tensorize([(i.program, i.output) for i in test_fits], framing), halting
-        )
-        result[halting]["per_template"] = {
-            name: evaluate(trainer.model, framing, tensorize([(i.program, i.output) for i in part], framing), halting)[
-                "exact"
-            ]
-            for name in TEMPLATES
-            if (part := [i for i in test_fits if i.template == name])
-        }
+    seconds = time.monotonic() - started
+    result = {
+        "step": trainer.step,
+        "majority_baseline": meta["majority_baseline"]["accuracy"],
+        "train_seconds_this_run": round(seconds, 1),
+        **{h: held_out(trainer.model, framing, test_fits, h) for h in ("act", "fixed")},
+    }
     checkpoint.save(out, trainer, framing, data_meta, result)
     return result

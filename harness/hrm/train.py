@@ -55,11 +55,13 @@ class Tensors:
         return self.inputs.shape[0]
 
 
-def tensorize(pairs: list[tuple[str, str]], framing: Framing, task_id: int = 0) -> Tensors:
-    """(prompt, answer) pairs as framed tensors; every pair must fit (check with ``framing.fits``)."""
+def tensorize(pairs: list[tuple[str, str]], framing: Framing, task_ids: list[int] | int = 0) -> Tensors:
+    """(prompt, answer) pairs as framed tensors, with each pair's task id (one for all, or one each);
+    every pair must fit (check with ``framing.fits``)."""
     inputs = torch.tensor([framing.inputs(p) for p, _ in pairs], dtype=torch.long)
     labels = torch.tensor([framing.labels(a) for _, a in pairs], dtype=torch.long)
-    return Tensors(inputs, labels, torch.full((len(pairs),), task_id, dtype=torch.long))
+    ids = [task_ids] * len(pairs) if isinstance(task_ids, int) else task_ids
+    return Tensors(inputs, labels, torch.tensor(ids, dtype=torch.long).reshape(len(pairs)))
 
 
 class Trainer:

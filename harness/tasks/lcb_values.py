@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 from harness import pyast
 from harness.errors import UserError
-from harness.records import ExecResult, Job, Message, Request, Step, TestResult, TurnRecord, Verdict
+from harness.records import Compact, ExecResult, Job, Message, Request, Step, TestResult, TurnRecord, Verdict
 from harness.sandbox.values import MalformedValue, decode, short_repr
 from harness.tasks import register
 from harness.tasks.base import Sandbox, Task
@@ -51,6 +51,7 @@ TEST_OUTPUT_HUB = "livecodebench/test_generation"
 EXPRESSION_TIMEOUT_S = 3.0  # upstream's code-execution check timer
 
 _THINK = re.compile(r"<think>.*?</think>", re.S)
+_SLOT = "\x00answer\x00"  # marks where a short answer goes in the template's answer
 
 
 # --------------------------------------------------------------------------- comparison
@@ -156,6 +157,7 @@ class ValueTask(Task):
     """A single-turn task whose answer is a value judged on the host."""
 
     candidate_kind = "answer"
+    compact_framing: ClassVar[str]  # the HRM framing of its items (harness.hrm.programs.FRAMINGS)
     default_prompt: ClassVar[str]
     demo_file: ClassVar[str | None] = None
     hub_id: ClassVar[str]
@@ -212,7 +214,18 @@ class ValueTask(Task):
         messages.append(Message("user", fill(self.template.user, fields, self.template.file.path)))
         reference = fill(self.template.answer, fields, self.template.file.path)
         prefill = fill(self.template.prefill, fields, self.template.file.path)
-        return Request(item.id, sample_index, 0, messages, prefill=prefill, reference=reference)
+        return Request(
+            item.id, sample_index, 0, messages, prefill=prefill, reference=reference, compact=self.compact(item, fields)
+        )
+
+    def compact(self, item: Any, fields: dict[str, str]) -> Compact | None:
+        """The item as a short question (see ``compact_question``), its answer placed where the
+        template's answer puts ``{output}``; None for a template without ``{output}``."""
+        marked = fill(self.template.answer, {**fields, "output": _SLOT}, self.template.file.path)
+        if marked.count(_SLOT) != 1:
+            return None
+        prefix, suffix = marked.split(_SLOT)
+        return Compact(self.compact_framing, self.compact_question(item), prefix, suffix)
 
     def extract(self, item: Any, answer: str) -> str | None:
         return self.strict_answer(item, answer)[0]
@@ -342,6 +355,7 @@ def upstream_execution_extract(answer: str, cot: bool) -> str:
 @register
 class LCBExecution(ValueTask):
     name = "lcb-execution"
+    compact_framing = "execution"
     description = "LiveCodeBench code execution: predict what a function returns (execution-v2 or CRUXEval format)"
     default_prompt = "lcb-execution-direct"
     hub_id = EXECUTION_HUB
@@ -352,6 +366,10 @@ class LCBExecution(ValueTask):
 
     def fields(self, item: ExecutionItem) -> dict[str, str]:
         return {"code": item.code.rstrip(), "call": item.call, "output": item.output}
+
+    def compact_question(self, item: ExecutionItem) -> str:
+        """The function, then the call on its own line."""
+        return f"{item.code.rstrip()}\n{item.call}"
 
     def expected(self, item: ExecutionItem) -> Any:
         return literal(item.output)[1]
@@ -495,6 +513,7 @@ def upstream_test_output_extract(answer: str) -> str:
 @register
 class LCBTestOutput(ValueTask):
     name = "lcb-test-output"
+    compact_framing = "test-output"
     description = "LiveCodeBench test output prediction: complete assert fn(input) == ?? (LeetCode problems)"
     default_prompt = "lcb-test-output-chat"
     hub_id = TEST_OUTPUT_HUB
@@ -515,6 +534,10 @@ class LCBTestOutput(ValueTask):
 
     def expected(self, item: TestOutputItem) -> Any:
         return json.loads(item.output)
+
+    def compact_question(self, item: TestOutputItem) -> str:
+        """The problem statement, then the call on its own line."""
+        return f"{item.content.strip()}\n{self.fields(item)['call']}"
 
     def strict_answer(self, item: TestOutputItem, answer: str) -> tuple[str | None, str]:
         text = _THINK.sub("", answer)

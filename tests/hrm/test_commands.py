@@ -25,9 +25,10 @@ def test_data_then_train_then_resume(tmp_path, docker_client, sandbox_image, cap
     assert main(["hrm", "data", "--out", str(data), "--per-template", "40", "--seed", "1"]) == 0
     meta = json.loads((data / "meta.json").read_text())
     assert meta["train"] > 0 and meta["test"] > 0 and 0 <= meta["majority_baseline"]["accuracy"] < 1
-    train = {json.loads(line)["program"] for line in (data / "train.jsonl").read_text().splitlines()}
-    test = {json.loads(line)["program"] for line in (data / "test.jsonl").read_text().splitlines()}
+    train = {json.loads(line)["question"] for line in (data / "train.jsonl").read_text().splitlines()}
+    test = {json.loads(line)["question"] for line in (data / "test.jsonl").read_text().splitlines()}
     assert not train & test
+    assert meta["framings"] == ["program", "execution", "test-output"]
     argv = ["hrm", "train", "--data", str(data), "--out", str(ckpt), "--quiet", "--save-every", "5"]
     assert main([*argv, "--steps", "10"]) == 0
     assert main([*argv, "--steps", "15", "--resume"]) == 0
@@ -36,6 +37,7 @@ def test_data_then_train_then_resume(tmp_path, docker_client, sandbox_image, cap
     state = torch.load(ckpt, weights_only=True)
     assert state["format"] == "hrm-v1" and state["step"] == 15
     assert set(state["metrics"]) >= {"act", "fixed", "majority_baseline"}
+    assert set(state["metrics"]["act"]["per_framing"]) == {"program", "execution", "test-output"}
     assert "held-out exact ACT" in capsys.readouterr().out
 
 
@@ -46,3 +48,5 @@ def test_mistakes_are_one_sentence(tmp_path, capsys):
     assert "--preset must be one of" in capsys.readouterr().err
     assert main(["hrm", "train", "--data", str(tmp_path), "--out", str(tmp_path / "c.pt"), "--resume"]) == 2
     assert "--resume needs a checkpoint" in capsys.readouterr().err
+    assert main(["hrm", "data", "--out", str(tmp_path / "d"), "--framings", "program,poetry"]) == 2
+    assert "--framings: unknown poetry" in capsys.readouterr().err

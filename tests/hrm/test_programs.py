@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from harness.hrm.programs import TEMPLATES, Item, draw, majority_baseline, outputs_in_sandbox, split
+from harness.hrm.programs import FRAMINGS, TEMPLATES, Item, draw, majority_baseline, outputs_in_sandbox, split
 from harness.records import Limits
 
 
@@ -18,9 +18,21 @@ def test_draws_are_seeded():
 
 def test_the_split_shares_no_program_and_keeps_every_template_in_test():
     train, test = split(draw(0, 200), test_fraction=0.1, seed=0)
-    assert not {i.program for i in train} & {i.program for i in test}
+    assert not {i.question for i in train} & {i.question for i in test}
     assert {i.template for i in test} == set(TEMPLATES)  # quotas: small templates are not starved
     assert split(draw(0, 200), 0.1, 0) == (train, test)
+
+
+def test_one_snippet_is_framed_three_ways_each_its_own_question():
+    items = draw(5, 3, ("reverse", "add"), FRAMINGS)
+    assert [i.framing for i in items[:3]] == list(FRAMINGS) and len(items) == 2 * 3 * 3
+    program, execution, test_output = items[:3]
+    assert program.question == program.program and "print(" in program.question
+    assert execution.question.startswith("def f(s):\n    return s[::-1]\nf(")
+    assert execution.program.endswith(")))") and "print(repr(f(" in execution.program
+    assert test_output.question.startswith("Return s reversed.\nreverseString(")
+    train, test = split(draw(0, 100, framings=FRAMINGS), 0.1, 0)
+    assert {(i.template, i.framing) for i in test} == {(t, f) for t in TEMPLATES for f in FRAMINGS}
 
 
 def test_the_majority_baseline_scores_the_most_common_train_answer():
@@ -36,6 +48,10 @@ def test_outputs_are_computed_in_the_sandbox(docker_client, sandbox_image):
     programs = [i.program for i in draw(0, 1)] + ["print(1/0)", "import os;print(len(os.listdir('/')) > 0)"]
     with SandboxPool(docker_client, sandbox_image, 1, Limits(), f"pytest-hrm-{os.getpid()}") as pool:
         outputs = outputs_in_sandbox(programs, pool.run)
+        framed = draw(0, 1, ("reverse",), FRAMINGS)
+        values = outputs_in_sandbox([i.program for i in framed], pool.run)
+    word = eval(framed[0].program.split(";")[0].split("=", 1)[1])
+    assert values == [word[::-1], repr(word[::-1]), repr(word[::-1])]  # printed, then as values
     assert outputs[0] == eval(programs[0].split(";")[0].split("=", 1)[1])[::-1]  # reverse
     assert outputs[-2] is None and outputs[-1] == "True"
     assert all(isinstance(o, str) and o for o in outputs[:-2])

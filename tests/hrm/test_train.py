@@ -3,6 +3,7 @@ reproduce predictions exactly and resume exactly, and bad checkpoints get one se
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -12,7 +13,7 @@ from harness.errors import UserError
 from harness.hrm import checkpoint
 from harness.hrm.framing import Framing
 from harness.hrm.model import HRM
-from harness.hrm.programs import Item, draw, majority_baseline, outputs_in_sandbox, split
+from harness.hrm.programs import draw, majority_baseline, outputs_in_sandbox, split
 from harness.hrm.train import TrainConfig, Trainer, evaluate, model_config, tensorize
 from harness.records import Limits
 
@@ -27,11 +28,11 @@ def data(docker_client, sandbox_image):
     items = draw(0, 600, TEMPLATES)
     with SandboxPool(docker_client, sandbox_image, 1, Limits(), f"pytest-hrm-train-{os.getpid()}") as pool:
         outputs = outputs_in_sandbox([i.program for i in items], pool.run)
-    items = [Item(i.template, i.program, o) for i, o in zip(items, outputs, strict=True) if o is not None]
+    items = [dataclasses.replace(i, output=o) for i, o in zip(items, outputs, strict=True) if o is not None]
     train, test = split(items, 0.1, seed=0)
-    train = [i for i in train if FRAMING.fits(i.program, i.output)]
-    test = [i for i in test if FRAMING.fits(i.program, i.output)]
-    pairs = lambda xs: [(i.program, i.output) for i in xs]  # noqa: E731
+    train = [i for i in train if FRAMING.fits(i.question, i.output)]
+    test = [i for i in test if FRAMING.fits(i.question, i.output)]
+    pairs = lambda xs: [(i.question, i.output) for i in xs]  # noqa: E731
     return tensorize(pairs(train), FRAMING), tensorize(pairs(test), FRAMING), majority_baseline(train, test)
 
 
