@@ -127,7 +127,8 @@ def test_resume_refuses_a_changed_configuration(tmp_path, capsys, docker_client,
 
 
 def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, sandbox_image):
-    slow = "\nimport time\ntime.sleep(1.0)\n"  # long enough that the run is still going at the Ctrl-C
+    # long enough that the run is still going at the Ctrl-C even on a loaded machine (5 s test timeout)
+    slow = "\nimport time\ntime.sleep(2.5)\n"
     samples = tmp_path / "samples.jsonl"
     samples.write_text(
         "".join(json.dumps({"task_id": r["task_id"], "completion": r["code"] + slow}) + "\n" for r in demo_rows())
@@ -138,7 +139,7 @@ def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, s
         [*cmd, "--samples", str(samples), "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
-    # interrupt once a sample is saved, while the others (1 s each, 2 at a time) are still running
+    # interrupt once a sample is saved, while the others (2.5 s each, 2 at a time) are still running
     while time.monotonic() < deadline and not any(p.stat().st_size for p in out.glob("*/samples.jsonl")):
         time.sleep(0.05)
     time.sleep(0.5)
