@@ -88,3 +88,14 @@ def test_missing_foreign_and_incompatible_checkpoints_are_one_sentence(tmp_path)
     torch.save(state, tmp_path / "bad.pt")
     with pytest.raises(UserError, match="does not match"):
         checkpoint.load_model(tmp_path / "bad.pt")
+
+
+@pytest.mark.parametrize("preset", ["tiny-cpu", "small", "reference"])
+def test_every_preset_trains_on_cpu(preset):
+    # the GPU presets must not depend on CUDA: a few steps of each run here, on made-up pairs
+    pairs = [(f"s='{w}';print(s[::-1])", w[::-1]) for w in ("abc", "hello", "xyz", "harness")]
+    torch.manual_seed(0)
+    t = Trainer(HRM(model_config(preset, FRAMING, 1)), tensorize(pairs, FRAMING), TrainConfig(batch_size=4))
+    logs = [t.train_step() for _ in range(3)]
+    assert all(torch.isfinite(torch.tensor(log["loss"])) for log in logs)
+    assert t.model.config.halt_max_steps == {"tiny-cpu": 4, "small": 8, "reference": 16}[preset]
