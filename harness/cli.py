@@ -219,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--answer-len", type=_positive_int, default=16)
     train.add_argument("--save-every", type=_positive_int, default=250)
     train.add_argument("--resume", action="store_true", help="continue the checkpoint at --out")
+    train.add_argument("--device", help="cpu, cuda or cuda:N (default: cuda when available, else cpu)")
     train.add_argument("--quiet", action="store_true")
     return parser
 
@@ -451,6 +452,7 @@ def cmd_hrm(args: argparse.Namespace) -> int:
     if args.resume and not args.out.is_file():
         raise UserError(f"--resume needs a checkpoint at {args.out}.")
     framing = Framing(args.prompt_len, args.answer_len)
+    device = _torch_device(args.device)
     with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[info]}"), disable=args.quiet) as bar:
         task = bar.add_task("hrm train", total=args.steps, info="")
 
@@ -459,7 +461,16 @@ def cmd_hrm(args: argparse.Namespace) -> int:
             bar.update(task, completed=m["step"], info=info)
 
         result = commands.train_run(
-            args.data, args.out, args.preset, args.steps, args.seed, framing, args.save_every, args.resume, progress
+            args.data,
+            args.out,
+            args.preset,
+            args.steps,
+            args.seed,
+            framing,
+            args.save_every,
+            args.resume,
+            progress,
+            device,
         )
     print(
         f"{args.out}: step {result['step']}; held-out exact ACT {result['act']['exact']:.3f} "
@@ -467,6 +478,23 @@ def cmd_hrm(args: argparse.Namespace) -> int:
         f"majority {result['majority_baseline']:.3f}"
     )
     return 0
+
+
+def _torch_device(name: str | None) -> str:
+    """The device to train on; a CUDA device this machine lacks is one sentence, not a traceback."""
+    import torch
+
+    if name is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise UserError(f"--device must be cpu, cuda or cuda:N, got {name!r}.") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise UserError(f"--device {name} asks for CUDA, which this machine's PyTorch cannot use.")
+    if device.type not in ("cpu", "cuda"):
+        raise UserError(f"--device must be cpu, cuda or cuda:N, got {name!r}.")
+    return name
 
 
 def _terminate(signum, _frame):

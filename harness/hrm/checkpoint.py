@@ -74,13 +74,14 @@ def load_model(path: Path) -> tuple[HRM, Framing, dict[str, Any]]:
     return model.eval(), framing, state
 
 
-def resume(path: Path, data: Tensors) -> tuple[Trainer, Framing, dict[str, Any]]:
-    """A trainer in the state the checkpoint was saved in, on ``data``."""
+def resume(path: Path, data: Tensors, device: str = "cpu") -> tuple[Trainer, Framing, dict[str, Any]]:
+    """A trainer in the state the checkpoint was saved in, on ``data``; exact when ``device`` is
+    the one it was trained on."""
     model, framing, state = load_model(path)
-    trainer = Trainer(model, data, TrainConfig(**state["train"]))
+    trainer = Trainer(model, data, TrainConfig(**state["train"]), device)
     trainer.optimizer.load_state_dict(state["optimizer"])
     trainer.step = state["step"]
     trainer.generator.set_state(state["generator"])
     if state["carry"] is not None:
-        trainer.carry = Carry(**state["carry"])
+        trainer.carry = Carry(**{k: v.to(trainer.device) for k, v in state["carry"].items()})
     return trainer, framing, state

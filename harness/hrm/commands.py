@@ -97,9 +97,19 @@ def held_out(model, framing: Framing, test: list[Item], halting: str) -> dict[st
 
 
 def train_run(
-    data: Path, out: Path, preset: str, steps: int, seed: int, framing: Framing, save_every: int, resume: bool, progress
+    data: Path,
+    out: Path,
+    preset: str,
+    steps: int,
+    seed: int,
+    framing: Framing,
+    save_every: int,
+    resume: bool,
+    progress,
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Train to ``steps`` total steps (continuing ``out`` with ``resume``); returns the final metrics."""
+    """Train to ``steps`` total steps on ``device`` (continuing ``out`` with ``resume``); returns
+    the final metrics."""
     import torch
 
     from harness.hrm import checkpoint
@@ -111,10 +121,11 @@ def train_run(
     test_fits = [i for i in test if framing.fits(i.question, i.output)]
     tensors = framed(fits, framing)
     if resume:
-        trainer, framing, _ = checkpoint.resume(out, tensors)
+        trainer, framing, _ = checkpoint.resume(out, tensors, device)
     else:
         torch.manual_seed(seed)
-        trainer = Trainer(HRM(model_config(preset, framing, len(FRAMINGS))), tensors, TrainConfig(seed=seed))
+        model = HRM(model_config(preset, framing, len(FRAMINGS)))
+        trainer = Trainer(model, tensors, TrainConfig(seed=seed), device)
     data_meta = {
         **meta,
         "folder": data.name,
@@ -138,6 +149,7 @@ def train_run(
         "step": trainer.step,
         "majority_baseline": meta["majority_baseline"]["accuracy"],
         "train_seconds_this_run": round(seconds, 1),
+        "device": str(trainer.device),
         **{h: held_out(trainer.model, framing, test_fits, h) for h in ("act", "fixed")},
     }
     checkpoint.save(out, trainer, framing, data_meta, result)

@@ -68,8 +68,10 @@ class Trainer:
     """Holds the model, the optimizer, the carry and the sampling generator: everything a step
     needs, so that a checkpoint of it resumes exactly."""
 
-    def __init__(self, model: HRM, data: Tensors, config: TrainConfig):
-        self.model, self.data, self.config = model, data, config
+    def __init__(self, model: HRM, data: Tensors, config: TrainConfig, device: str | torch.device = "cpu"):
+        # the data stays on the CPU (sampling is the same on every device); each batch moves
+        self.device = torch.device(device)
+        self.model, self.data, self.config = model.to(self.device), data, config
         self.optimizer = torch.optim.AdamW(
             model.parameters(), lr=config.lr, betas=(0.9, 0.95), weight_decay=config.weight_decay
         )
@@ -84,7 +86,9 @@ class Trainer:
         """One segment on one batch; metrics over the rows that halted this step."""
         self.model.train()
         idx = torch.randint(0, len(self.data), (self.config.batch_size,), generator=self.generator)
-        inputs, labels, tasks = self.data.inputs[idx], self.data.labels[idx], self.data.task_ids[idx]
+        inputs, labels, tasks = (
+            x[idx].to(self.device) for x in (self.data.inputs, self.data.labels, self.data.task_ids)
+        )
         if self.carry is None:
             self.carry = self.model.initial_carry(inputs, labels, tasks)
         torch.manual_seed(self.config.seed * 1_000_003 + self.step)  # exploration draws, per step
@@ -117,9 +121,10 @@ class Trainer:
 def evaluate(model: HRM, framing: Framing, data: Tensors, halting: str, batch_size: int = 256) -> dict:
     """Exact-match accuracy of the decoded answers, and mean segments used."""
     exact, used = [], []
+    device = next(model.parameters()).device
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
-        tokens, steps, _ = model.predict(data.inputs[sl], data.task_ids[sl], halting=halting)
+        tokens, steps, _ = model.predict(data.inputs[sl].to(device), data.task_ids[sl].to(device), halting=halting)
         for row, label in zip(tokens.tolist(), data.labels[sl].tolist(), strict=True):
             target = [t if t >= 0 else 0 for t in label]
             answer, cut = framing.decode(row)

@@ -50,3 +50,12 @@ def test_mistakes_are_one_sentence(tmp_path, capsys):
     assert "--resume needs a checkpoint" in capsys.readouterr().err
     assert main(["hrm", "data", "--out", str(tmp_path / "d"), "--framings", "program,poetry"]) == 2
     assert "--framings: unknown poetry" in capsys.readouterr().err
+    for device, says in (("tpu", "--device must be cpu, cuda or cuda:N"), ("meta", "--device must be cpu")):
+        assert main(["hrm", "train", "--data", str(tmp_path), "--out", str(tmp_path / "c.pt"), "--device", device]) == 2
+        assert says in capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_it_is_one_sentence(tmp_path, capsys):
+    assert main(["hrm", "train", "--data", str(tmp_path), "--out", str(tmp_path / "c.pt"), "--device", "cuda"]) == 2
+    assert "asks for CUDA, which this machine's PyTorch cannot use" in capsys.readouterr().err

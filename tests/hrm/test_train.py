@@ -99,3 +99,18 @@ def test_every_preset_trains_on_cpu(preset):
     logs = [t.train_step() for _ in range(3)]
     assert all(torch.isfinite(torch.tensor(log["loss"])) for log in logs)
     assert t.model.config.halt_max_steps == {"tiny-cpu": 4, "small": 8, "reference": 16}[preset]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_training_on_cuda_saves_a_checkpoint_that_loads_on_cpu(tmp_path):
+    pairs = [(f"s='{w}';print(len(s))", str(len(w))) for w in ("abc", "hello", "xyz", "harness")]
+    data = tensorize(pairs, FRAMING)
+    t = Trainer(HRM(model_config("small", FRAMING, 1)), data, TrainConfig(batch_size=4), "cuda")
+    t.run(3)
+    checkpoint.save(tmp_path / "c.pt", t, FRAMING, {}, {})
+    model, _, _ = checkpoint.load_model(tmp_path / "c.pt")
+    trained = {k: v.cpu() for k, v in t.model.state_dict().items()}
+    assert all(torch.equal(v, trained[k]) for k, v in model.state_dict().items())
+    assert evaluate(t.model, FRAMING, data, "act")["segments"] >= 1  # CPU data, CUDA model
+    resumed, _, _ = checkpoint.resume(tmp_path / "c.pt", data, "cuda")
+    assert resumed.step == 3 and resumed.carry.z_h.is_cuda
