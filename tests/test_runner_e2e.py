@@ -136,7 +136,12 @@ def test_ctrl_c_saves_progress_and_removes_containers(tmp_path, docker_client, s
     cmd = [sys.executable, "-m", "harness", "eval", "--task", "mbpp-demo", "--generator", "samples"]
     out = tmp_path / "runs"
     proc = subprocess.Popen(
-        [*cmd, "--samples", str(samples), "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True
+        [*cmd, "--samples", str(samples), "--out", str(out), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        # a suite started as a background job inherits SIGINT ignored, and Python then keeps it so:
+        # give the child the terminal's default, as a user's Ctrl-C would find it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     # interrupt once a sample is saved, while the others (2.5 s each, 2 at a time) are still running
