@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from harness import __version__
+from harness.device import pick_device
 from harness.errors import UserError
 
 
@@ -452,7 +453,7 @@ def cmd_hrm(args: argparse.Namespace) -> int:
     if args.resume and not args.out.is_file():
         raise UserError(f"--resume needs a checkpoint at {args.out}.")
     framing = Framing(args.prompt_len, args.answer_len)
-    device = _torch_device(args.device)
+    device = pick_device(args.device)
     with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[info]}"), disable=args.quiet) as bar:
         task = bar.add_task("hrm train", total=args.steps, info="")
 
@@ -478,23 +479,6 @@ def cmd_hrm(args: argparse.Namespace) -> int:
         f"majority {result['majority_baseline']:.3f}"
     )
     return 0
-
-
-def _torch_device(name: str | None) -> str:
-    """The device to train on; a CUDA device this machine lacks is one sentence, not a traceback."""
-    import torch
-
-    if name is None:
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise UserError(f"--device must be cpu, cuda or cuda:N, got {name!r}.") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise UserError(f"--device {name} asks for CUDA, which this machine's PyTorch cannot use.")
-    if device.type not in ("cpu", "cuda"):
-        raise UserError(f"--device must be cpu, cuda or cuda:N, got {name!r}.")
-    return name
 
 
 def _terminate(signum, _frame):

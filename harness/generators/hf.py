@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.device import pick_device
 from harness.errors import UserError
 from harness.records import Request
 
@@ -60,14 +61,6 @@ class Completion:
     text: str
     tokens_in: int
     tokens_out: int
-
-
-def pick_device(requested: str | None) -> str:
-    import torch
-
-    if requested:
-        return requested
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def pick_dtype(requested: str | None, device: str) -> str:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.device import pick_device
 from harness.errors import UserError
 from harness.generators import register
 from harness.generators.base import Generator
@@ -52,7 +53,7 @@ class HRMGenerator(Generator):
         self.path = DEMO_CHECKPOINT if self.demo else options.checkpoint
         if self.demo and not self.path.is_file():
             raise UserError(f"The bundled HRM checkpoint is missing from {self.path}; pass --checkpoint PATH.")
-        self.device = torch.device(options.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = torch.device(pick_device(options.device))
         self.model, self.framing, state = load_model(self.path)
         self.model.to(self.device)
         self.task_ids: list[str] = state["data"].get("task_ids", ["program"])
