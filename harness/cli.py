@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--test-timeout",
         type=_positive_float,
-        help="seconds per test (default: the task's; MBPP 5, LiveCodeBench 6; Polyglot: for the test step)",
+        help="seconds per test (default: the task's; MBPP 10, LiveCodeBench 6; Polyglot: for the test step)",
     )
     ev.add_argument(
         "--memory-mb",
