@@ -464,14 +464,14 @@ def cmd_hrm(args: argparse.Namespace) -> int:
         result = commands.train_run(
             args.data,
             args.out,
-            args.preset,
-            args.steps,
-            args.seed,
-            framing,
-            args.save_every,
-            args.resume,
-            progress,
-            device,
+            preset=args.preset,
+            steps=args.steps,
+            seed=args.seed,
+            framing=framing,
+            save_every=args.save_every,
+            resume=args.resume,
+            device=device,
+            progress=progress,
         )
     print(
         f"{args.out}: step {result['step']}; held-out exact ACT {result['act']['exact']:.3f} "

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,14 +100,15 @@ def held_out(model, framing: Framing, test: list[Item], halting: str) -> dict[st
 def train_run(
     data: Path,
     out: Path,
+    *,
     preset: str,
     steps: int,
     seed: int,
     framing: Framing,
     save_every: int,
     resume: bool,
-    progress,
-    device: str = "cpu",
+    device: str,
+    progress: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     """Train to ``steps`` total steps on ``device`` (continuing ``out`` with ``resume``); returns
     the final metrics."""
