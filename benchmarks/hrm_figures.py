@@ -183,7 +183,8 @@ def main() -> None:
     print(f"checkpoint {args.checkpoint.name}: step {state['step']}, arch {state['arch']}")
     print(f"framing: {framing.prompt_len} prompt bytes, {framing.answer_len} answer slots")
     with tempfile.TemporaryDirectory() as scratch:
-        train, test, meta = read_data(the_data(state, args.data, Path(scratch)))
+        data = read_data(the_data(state, args.data, Path(scratch)))
+        train, test, meta = data.train, data.test, data.meta
         same = (meta["train"], meta["test"]) == (trained["train"], trained["test"])
         print(f"data: {meta['train']} train / {meta['test']} test; the counts it was trained on: {same}")
         fits = [i for i in test if framing.fits(i.question, i.output)]

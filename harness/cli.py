@@ -454,6 +454,7 @@ def cmd_hrm(args: argparse.Namespace) -> int:
         raise UserError(f"--resume needs a checkpoint at {args.out}.")
     framing = Framing(args.prompt_len, args.answer_len)
     device = pick_device(args.device)
+    data = commands.read_data(args.data)  # before the bar, so a bad folder is the only line
     with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[info]}"), disable=args.quiet) as bar:
         task = bar.add_task("hrm train", total=args.steps, info="")
 
@@ -462,7 +463,7 @@ def cmd_hrm(args: argparse.Namespace) -> int:
             bar.update(task, completed=m["step"], info=info)
 
         result = commands.train_run(
-            args.data,
+            data,
             args.out,
             preset=args.preset,
             steps=args.steps,

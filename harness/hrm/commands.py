@@ -24,6 +24,7 @@ from harness.hrm.programs import FRAMINGS, TEMPLATES, Item, draw, majority_basel
 from harness.store import write_atomic, write_json_atomic
 
 DATA_FORMAT = "hrm-data-v2"
+META_KEYS = ("train", "test", "majority_baseline")  # what training and the figures read
 
 
 def make_data(
@@ -59,18 +60,48 @@ def _lines(items: list[Item]) -> str:
     return "".join(json.dumps(dataclasses.asdict(i)) + "\n" for i in items)
 
 
-def read_data(folder: Path) -> tuple[list[Item], list[Item], dict[str, Any]]:
+@dataclasses.dataclass(frozen=True)
+class TrainingData:
+    """A data folder as read: its items and its meta.json."""
+
+    folder: Path
+    train: list[Item]
+    test: list[Item]
+    meta: dict[str, Any]
+
+
+def read_data(folder: Path) -> TrainingData:
+    """The folder ``harness hrm data`` wrote; anything else is one sentence."""
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         raise UserError(f"{folder} is not an HRM data folder (no meta.json); make one with `harness hrm data`.")
-    meta = json.loads(meta_path.read_text())
-    if meta.get("format") != DATA_FORMAT:
+    try:
+        meta = json.loads(meta_path.read_text())
+    except json.JSONDecodeError as e:
+        raise UserError(
+            f"{meta_path} is not valid JSON ({e.msg}); make the data again with `harness hrm data`."
+        ) from None
+    if not isinstance(meta, dict) or meta.get("format") != DATA_FORMAT:
         raise UserError(f"{meta_path} is not {DATA_FORMAT} data; make it again with `harness hrm data`.")
-    parts = []
-    for name in ("train", "test"):
-        rows = [json.loads(line) for line in (folder / f"{name}.jsonl").read_text().splitlines() if line]
-        parts.append([Item(**r) for r in rows])
-    return parts[0], parts[1], meta
+    missing = [key for key in META_KEYS if key not in meta]
+    if missing:
+        raise UserError(f"{meta_path} lacks {', '.join(missing)}; make the data again with `harness hrm data`.")
+    return TrainingData(folder, read_items(folder / "train.jsonl"), read_items(folder / "test.jsonl"), meta)
+
+
+def read_items(path: Path) -> list[Item]:
+    """The items of one JSONL file of a data folder."""
+    if not path.is_file():
+        raise UserError(f"{path} is missing; make the data again with `harness hrm data`.")
+    items = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line:
+            continue
+        try:
+            items.append(Item(**json.loads(line)))
+        except (json.JSONDecodeError, TypeError) as e:
+            raise UserError(f"{path}:{number}: not an HRM data row ({e}).") from None
+    return items
 
 
 def task_id(framing: str) -> int:
@@ -98,7 +129,7 @@ def held_out(model, framing: Framing, test: list[Item], halting: str) -> dict[st
 
 
 def train_run(
-    data: Path,
+    data: TrainingData,
     out: Path,
     *,
     preset: str,
@@ -118,7 +149,7 @@ def train_run(
     from harness.hrm.model import HRM
     from harness.hrm.train import TrainConfig, Trainer, model_config
 
-    train, test, meta = read_data(data)
+    train, test, meta = data.train, data.test, data.meta
     fits = [i for i in train if framing.fits(i.question, i.output)]
     test_fits = [i for i in test if framing.fits(i.question, i.output)]
     tensors = framed(fits, framing)
@@ -130,7 +161,7 @@ def train_run(
         trainer = Trainer(model, tensors, TrainConfig(seed=seed), device)
     data_meta = {
         **meta,
-        "folder": data.name,
+        "folder": data.folder.name,
         "does_not_fit": {"train": len(train) - len(fits), "test": len(test) - len(test_fits)},
         "task_ids": list(FRAMINGS),
     }

@@ -59,3 +59,24 @@ def test_mistakes_are_one_sentence(tmp_path, capsys):
 def test_asking_for_cuda_without_it_is_one_sentence(tmp_path, capsys):
     assert main(["hrm", "train", "--data", str(tmp_path), "--out", str(tmp_path / "c.pt"), "--device", "cuda"]) == 2
     assert "asks for CUDA, which this machine's PyTorch cannot use" in capsys.readouterr().err
+
+
+def test_a_broken_data_folder_is_one_sentence(tmp_path, capsys):
+    argv = ["hrm", "train", "--data", str(tmp_path), "--out", str(tmp_path / "c.pt")]
+    meta = {"format": "hrm-data-v2", "train": 1, "test": 1, "majority_baseline": {"answer": "", "accuracy": 0}}
+    (tmp_path / "meta.json").write_text("{not json")
+    assert main(argv) == 2
+    assert "meta.json is not valid JSON" in capsys.readouterr().err
+    (tmp_path / "meta.json").write_text(json.dumps({"format": "hrm-data-v2"}))
+    assert main(argv) == 2
+    assert "meta.json lacks train, test, majority_baseline" in capsys.readouterr().err
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    assert main(argv) == 2
+    assert "train.jsonl is missing" in capsys.readouterr().err
+    row = {"template": "len", "question": "print(len('ab'))", "output": "2"}
+    (tmp_path / "test.jsonl").write_text(json.dumps(row) + "\n")
+    for text, says in (("oops\n", "train.jsonl:2: not an HRM data row"), ('{"colour": 1}\n', "train.jsonl:2")):
+        (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\n" + text)
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        assert says in captured.err and "Traceback" not in captured.err
